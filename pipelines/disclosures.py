@@ -1,0 +1,90 @@
+"""What the page discloses about legality, safety and the host community.
+
+- legal_info: visas, permits, registration with a professional council, what the
+  law lets the participant do. The provider's own company registration is not it.
+- safety_info: the participant's insurance, emergency or 24-hour support,
+  vaccinations and health precautions, a safety briefing.
+- community_benefit: a mechanism by which the host gains: payments or donations
+  to the host, training local staff, a long-term partnership, supplies.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.page import Page, sentences, snippet
+
+_LEGAL = re.compile(
+    r"\bvisas?\b|\bpermits?\b|\bwork permit|\bresiden(?:ce|t) permit|\b(?:temporary |provisional )?registration "
+    r"with (?:the )?(?:\w+ ){0,3}(?:council|board|ministry|authorit\w+|association)|"
+    r"\b(?:medical|nursing|dental|midwifery|health professions?|pharmacy) (?:and \w+ )?(?:council|board)\b|"
+    r"\bregistered with (?:the )?(?:host hospital|hospital|health authorities|ministry|council)|"
+    r"\blicen[cs]e to practi[cs]e|\blegal(?:ly)?\b|\b(?:the )?law\b|\bimmigration\b|\bentry requirements\b|"
+    r"\b(?:local|national) (?:regulations|rules) (?:on|for|about)|\bpermission to (?:work|practi[cs]e|take part)|"
+    r"\bethics approval\b|\belective registration\b|\bregistered with the host\b",
+    re.I,
+)
+_LEGAL_NOT = re.compile(
+    r"\bregistered (?:charity|ngo|company|in england|office|trademark|charitable)|\bcompany (?:number|registration)|"
+    r"\bngo no\b|\blegal notice\b|\blaw firm\b|\bin-laws?\b",
+    re.I,
+)
+_SAFETY = re.compile(
+    r"\binsurance\b|\binsured\b|\bemergenc(?:y|ies) (?:phone|number|contact|line|support|assistance|plan|"
+    r"procedures?|evacuation|cover)|\bin (?:an|case of(?: an)?) emergenc|\b24/7\b|\b24[- ]hours?\b|"
+    r"\baround the clock\b|\bround-the-clock\b|\bvaccinat\w*|\bimmunis\w*|\bimmuniz\w*|\bjabs\b|\bantimalarial|"
+    r"\bmalaria (?:prevention|tablets|pills|prophylaxis)|\byellow fever\b|\bhealth precautions?\b|\btravel clinic\b|"
+    r"\bsafety (?:briefing|induction|training|information|guidelines|protocols?)|\bsecurity briefing\b|"
+    r"\bpost-exposure prophylaxis|\bPEP\b|\bneedlestick|\bpersonal protective|\bsafe(?:ty)? (?:is|are) our\b|"
+    r"\bstay(?:ing)? safe\b",
+    re.I,
+)
+_SAFETY_NOT = re.compile(
+    r"\bnational health insurance\b|\bhealth insurance scheme\b|\bimmunis\w* clinic\b|\bvaccination clinic\b|"
+    r"\bemergency (?:department|room|ward|medicine)\b",
+    re.I,
+)
+_COMMUNITY = re.compile(
+    r"\bdonat\w+|\b(?:paid|goes|go|passed|given|contributed|transferred) (?:straight |directly )?(?:in)?to the "
+    r"(?:\w+ ){0,3}(?:hospital|clinic|dispensary|health cent(?:re|er)|host|community|school|project|trust|fund)|"
+    r"\b(?:part|share|portion|percentage|some) of (?:every|each|your|the|our) (?:\w+ )?(?:fee|payment|booking|"
+    r"rate|price)s?\b|\bfunds? (?:dressings|medicines|medicine|supplies|equipment|the|a|salaries)|"
+    r"\bmedicine fund\b|\b(?:train|trains|training|mentor|mentors|mentoring) (?:local|its own|our local|the local|"
+    r"junior|village|community) (?:\w+ )?(?:staff|nurses|health workers|volunteers|women|midwives|doctors|"
+    r"clinicians)|\blong[- ]term (?:partnership|partner|relationship|commitment)|\b(?:worked|working|partnered) "
+    r"with (?:the|this|our) (?:\w+ )?(?:hospital|clinic|community) since\b|\bsince \d{4}\b[^.]{0,40}partner|"
+    r"\bplacement (?:contribution|fee) (?:is )?paid|\bsupplies (?:for|to) the\b|\bbring (?:medical )?supplies\b|"
+    r"\b(?:equipment|supplies|medicines) (?:for|to) the (?:\w+ )?(?:hospital|clinic|dispensary|community)\b|"
+    r"\bcontribution\b[^.]{0,60}\b(?:hospital|clinic|host|community)\b|\bfee\b[^.]{0,50}\bhelps? (?:fund|pay|"
+    r"support)\b|\bpays? (?:the |its |a )(?:\w+ ){0,3}(?:hospital|clinic|host|school|community)|\bpays? (?:for|towards) (?:the )?(?:\w+ ){0,2}(?:salar\w+|medicines|equipment|supplies)\b",
+    re.I,
+)
+
+
+def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str]) -> str | None:
+    for s in sentences(page):
+        for m in pat.finditer(s.text):
+            window = s.text[max(0, m.start() - 40):m.end() + 40]
+            if not_pat.search(window):
+                continue
+            return snippet(s.text, m)
+    return None
+
+
+def extract_legal(page: Page) -> tuple[bool, str | None]:
+    ev = _first(page, _LEGAL, _LEGAL_NOT)
+    return ev is not None, ev
+
+
+def extract_safety(page: Page) -> tuple[bool, str | None]:
+    ev = _first(page, _SAFETY, _SAFETY_NOT)
+    return ev is not None, ev
+
+
+_COMMUNITY_NOT = re.compile(r"\bwould otherwise\b|\bdonate your time\b|\bour partner hospital\b(?![^.]*\bsince\b)",
+                            re.I)
+
+
+def extract_community(page: Page) -> tuple[bool, str | None]:
+    ev = _first(page, _COMMUNITY, _COMMUNITY_NOT)
+    return ev is not None, ev

@@ -1,0 +1,120 @@
+"""Lengths of stay in text: weeks, months and days, ranges, minimums and maximums, in weeks.
+
+Conversions follow the labelling guide: days / 7, months x 52 / 12, rounded to
+two decimals. A parsed mention keeps its span so callers can cut evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "twenty four": 24,
+    "thirty": 30, "fifty-two": 52,
+}
+_NUM = r"(?:\d{1,3}(?:\.\d+)?|twenty[- ]four|fifty-two|" + "|".join(
+    sorted((w for w in _WORD_NUMBERS if " " not in w and "-" not in w), key=len, reverse=True)) + r")"
+_UNIT = r"(?P<unit>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
+_UNIT2 = r"(?P<unit2>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
+_SEP = r"\s*(?:-|–|—|to|and|or)\s*"
+
+# Ordered: the more specific shape first; each yields (min, max) from its groups.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("minmax", re.compile(
+        rf"\bmin(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*(?P<a>{_NUM})\s*{_UNIT}"
+        rf"[^.;\n]{{0,40}}?\bmax(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*"
+        rf"(?P<b>{_NUM})\s*{_UNIT2}", re.I)),
+    ("range", re.compile(
+        rf"(?<![\w$£€])(?:between\s+)?(?P<a>{_NUM})\s*(?P<unit_a>weeks?|months?|days?)?{_SEP}(?P<b>{_NUM})\s*{_UNIT}\b",
+        re.I)),
+    ("min", re.compile(
+        rf"\b(?:min(?:imum|\.)?(?:\s+(?:stay|length|placement|duration|commitment))?(?:\s+(?:is|of))?|at least|from|"
+        rf"no (?:less|fewer) than|starting (?:at|from))\s*:?\s*(?P<a>{_NUM})\s*{_UNIT}\b", re.I)),
+    ("min", re.compile(rf"\b(?P<a>{_NUM})\s*{_UNIT}\s*(?:\+|or (?:more|longer)|minimum|min\.?)(?!\w)", re.I)),
+    ("max", re.compile(
+        rf"\b(?:max(?:imum|\.)?(?:\s+(?:stay|length|duration))?(?:\s+(?:is|of))?|up to|no (?:more|longer) than|"
+        rf"as long as)\s*:?\s*(?P<b>{_NUM})\s*{_UNIT}\b", re.I)),
+    ("single", re.compile(rf"(?<![\w$£€.,])(?P<a>{_NUM})[\s-]*{_UNIT}\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class DurationMention:
+    min_weeks: float | None
+    max_weeks: float | None
+    shape: str  # minmax | range | min | max | single
+    start: int
+    end: int
+
+
+def number(word: str) -> float | None:
+    w = word.strip().lower()
+    if w in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[w])
+    try:
+        return float(w)
+    except ValueError:
+        return None
+
+
+def to_weeks(value: float, unit: str) -> float:
+    u = unit.lower()
+    if u.startswith("w"):
+        weeks = value
+    elif u.startswith("m"):
+        weeks = value * 52 / 12
+    elif u.startswith("d"):
+        weeks = value / 7
+    elif u.startswith("f"):
+        weeks = value * 2
+    else:  # years
+        weeks = value * 52
+    return round(weeks, 2)
+
+
+def find_durations(text: str) -> list[DurationMention]:
+    """All duration mentions, most specific shape first, without overlaps."""
+    found: list[DurationMention] = []
+    taken: list[tuple[int, int]] = []
+    for shape, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            mention = _read(shape, m)
+            if mention is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(mention)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _read(shape: str, m: re.Match[str]) -> DurationMention | None:
+    g = m.groupdict()
+    unit = g.get("unit") or ""
+    a = number(g["a"]) if g.get("a") else None
+    b = number(g["b"]) if g.get("b") else None
+    if shape == "minmax":
+        lo, hi = to_weeks(a or 0, unit), to_weeks(b or 0, g.get("unit2") or unit)
+    elif shape == "range":
+        unit_a = g.get("unit_a") or unit
+        if a is None or b is None or b <= a and unit_a.lower()[0] == unit.lower()[0]:
+            return None
+        lo, hi = to_weeks(a, unit_a), to_weeks(b, unit)
+    elif shape == "min":
+        lo, hi = to_weeks(a or 0, unit), None
+    elif shape == "max":
+        lo, hi = None, to_weeks(b or 0, unit)
+    else:
+        # "twice a week", "once a month": an article is a frequency, not a length.
+        if a is None or g["a"].strip().lower() in ("a", "an"):
+            return None
+        lo = hi = to_weeks(a, unit)
+    if (lo is not None and lo <= 0) or (hi is not None and hi <= 0):
+        return None
+    if lo is not None and hi is not None and hi < lo:
+        return None
+    return DurationMention(lo, hi, shape, m.start(), m.end())

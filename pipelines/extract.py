@@ -1,0 +1,167 @@
+"""From one page (HTML, URL) to a program record, or to the reason it is not a program.
+
+Pure: no Scrapy, no database. The page is parsed once (`pipelines.page`) and
+every field extractor reads the same blocks. `extract_page` never raises on a
+page's content: a crash in an extractor becomes `error`, which the validate
+pipeline turns into a `rejected` row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from pipelines.classify import classify
+from pipelines.disclosures import extract_community, extract_legal, extract_safety
+from pipelines.duration import find_durations
+from pipelines.fees import extract_fees, tie_fixed_length
+from pipelines.flags import judge_flags
+from pipelines.inclusions import extract_inclusions
+from pipelines.money import context_for
+from pipelines.page import Page, parse_html, sentences, snippet
+from pipelines.participation import extract_participation
+from pipelines.places import extract_cities, extract_country
+from pipelines.provider import extract_provider, extract_title
+from pipelines.record import SCHEMA_VERSION
+from pipelines.requirements import extract_experience, extract_min_age
+from pipelines.schedule import extract_start_dates
+from pipelines.supervision import extract_supervision
+
+
+@dataclass
+class Extraction:
+    is_program: bool
+    kind: str
+    why: str
+    record: dict | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> Extraction:
+    try:
+        page = parse_html(html, url, encoding)
+    except Exception as exc:  # malformed input must become a rejection, not a crash
+        return Extraction(False, "unparsable", f"could not parse: {exc}", error=f"parse error: {exc}")
+    try:
+        return _extract(page)
+    except Exception as exc:  # an extractor bug must not lose the page
+        return Extraction(False, "error", "extractor failed", error=f"{type(exc).__name__}: {exc}")
+
+
+def _extract(page: Page) -> Extraction:
+    country, country_ev = extract_country(page)
+    ctx = context_for(page.text, country, page.host)
+    fees = extract_fees(page, ctx)
+    duration = extract_duration(page, fees)
+    tie_fixed_length(fees, duration)
+    participation, participation_ev = extract_participation(page)
+    verdict = classify(page, fees, duration is not None, participation is not None)
+    if not verdict.is_program:
+        return Extraction(False, verdict.kind, verdict.reason)
+
+    cities, cities_ev = extract_cities(page, country)
+    provider, provider_ev = extract_provider(page)
+    includes, excludes, incl_ev = extract_inclusions(page)
+    start_dates, start_ev = extract_start_dates(page)
+    supervision = extract_supervision(page)
+    experience, experience_ev = extract_experience(page)
+    min_age, age_ev = extract_min_age(page)
+    legal, legal_ev = extract_legal(page)
+    safety, safety_ev = extract_safety(page)
+    community, community_ev = extract_community(page)
+    evidence = {
+        k: v for k, v in {
+            "title": page.h1 or page.title, "provider": provider_ev, "country": country_ev, "cities": cities_ev,
+            "includes": incl_ev, "start_dates": start_ev, "participation": participation_ev,
+            "experience_required": experience_ev, "min_age": age_ev, "legal_info": legal_ev,
+            "safety_info": safety_ev, "community_benefit": community_ev,
+            "classification": verdict.reason,
+        }.items() if v
+    }
+    record = {
+        "schema_version": SCHEMA_VERSION,
+        "url": page.canonical if _same_site(page.canonical, page.url) else page.url,
+        "provider": provider,
+        "title": extract_title(page),
+        "country": country,
+        "cities": cities,
+        "fees": fees,
+        "includes": includes,
+        "excludes": excludes,
+        "duration": duration,
+        "start_dates": start_dates,
+        "supervision": supervision,
+        "participation": participation,
+        "experience_required": experience,
+        "min_age": min_age,
+        "legal_info": legal,
+        "safety_info": safety,
+        "community_benefit": community,
+        "evidence": evidence,
+    }
+    record["flags"] = judge_flags(record, page)
+    return Extraction(True, "program", verdict.reason, record=record)
+
+
+def _same_site(canonical: str | None, url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return bool(canonical) and urlsplit(canonical).netloc == urlsplit(url).netloc  # type: ignore[arg-type]
+
+
+_DURATION_LABEL = __import__("re").compile(r"duration|length|how long|stay|weeks|period|time", __import__("re").I)
+_DURATION_CONTEXT = __import__("re").compile(
+    r"\b(?:stay|placement|program|programme|internship|elective|volunteer\w*|minimum|maximum|min\.|max\.|"
+    r"length|duration|between|from|up to|last|lasts|runs? for|join (?:us )?for|commit)\b",
+    __import__("re").I,
+)
+_NOT_DURATION = __import__("re").compile(
+    r"\bbefore (?:you )?(?:fly|travel|depart|arriv|start)|\bin advance\b|\bago\b|\bnotice\b|\brefund|"
+    r"\bcancel|\bper week\b|\ba week\b|\bhours?\b|\bwithin\b|\bafter (?:you|your|booking)|\bdeadline\b|"
+    r"\bapply\b[^.]{0,20}\bbefore\b|\bweekend",
+    __import__("re").I,
+)
+
+
+def extract_duration(page: Page, fees: list[dict]) -> dict | None:
+    """Length of stay: key facts first, then sentences about the stay, then a fee table's tiers."""
+    for b in page.blocks:
+        if b.kind == "fact" and _DURATION_LABEL.search(b.label):
+            ds = find_durations(b.cells[-1])
+            if ds:
+                return _combine(ds, b.text)
+    best = None
+    for s in sentences(page):
+        if _NOT_DURATION.search(s.text) and not _DURATION_CONTEXT.search(s.text[:60]):
+            continue
+        ds = [d for d in find_durations(s.text) if d.shape != "single" or _DURATION_CONTEXT.search(s.text)]
+        ds = [d for d in ds if not _NOT_DURATION.search(s.text[max(0, d.start - 30):d.end + 30])]
+        if not ds:
+            continue
+        ranked = [d for d in ds if d.shape in ("minmax", "range", "min", "max")]
+        if ranked:
+            cand = _combine(ranked, s.text)
+            if cand["min_weeks"] is not None and cand["max_weeks"] is not None:
+                return cand
+            best = best or cand
+        elif best is None and _DURATION_CONTEXT.search(s.text):
+            best = _combine(ds[:1], s.text)
+    tiers = sorted({f["weeks"] for f in fees if f["kind"] == "program" and f.get("weeks")})
+    if best is not None:
+        if best["max_weeks"] is None and best["min_weeks"] is not None:
+            return best
+        return best
+    if tiers:
+        return {"min_weeks": tiers[0], "max_weeks": tiers[-1],
+                "evidence": f"fee table offers {', '.join(str(t) for t in tiers)} weeks"}
+    return None
+
+
+def _combine(ds: list, text: str) -> dict:
+    lo = next((d.min_weeks for d in ds if d.min_weeks is not None), None)
+    hi = next((d.max_weeks for d in ds if d.max_weeks is not None), None)
+    if lo is not None and hi is not None and hi < lo:
+        hi = None
+    return {"min_weeks": lo, "max_weeks": hi, "evidence": snippet(text)}

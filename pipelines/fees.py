@@ -1,0 +1,331 @@
+"""Fees of one program: amount, currency, basis, kind and the weeks a total covers.
+
+Each price mention in the program's own text (boilerplate is gone already) is
+read in its clause: the sentence around it, or for a table row the row's label
+and the column heading. The nearest cue word decides the kind ("registration",
+"deposit", "donation", an optional extra, else the program price) and the basis
+("per week", "per day", ... else a total or a one-time charge). A duration in
+the same clause ties a total to its weeks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.duration import find_durations
+from pipelines.money import CurrencyContext, Money, find_money
+from pipelines.page import Block, Page
+
+_BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("per_week", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
+                            r"\bweekly\b|\bp/?w\b|/\s?wk\b|\bweek\s+(?:rate|fee|price)", re.I)),
+    ("per_month", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+)?month\b|\bmonthly\b|"
+                             r"/\s?mo\b|\bp/?m\b", re.I)),
+    ("per_day", re.compile(r"\b(?:per|a|each|every|/)\s*(?:outreach\s+|extra\s+|additional\s+)?(?:day|night)\b|"
+                           r"\bdaily\b|\bnightly\b|\bper\s+(?:trip|visit|excursion|outreach)\b|\bday\s+rate\b",
+                           re.I)),
+]
+_KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("deposit", re.compile(r"\bdeposit", re.I)),
+    ("registration", re.compile(
+        r"\bregistration\b|\bregister\b|\bapplication(?:\s+fee)?\b|\bapplying\b|\bbooking fee\b|"
+        r"\badmin(?:istration|istrative)?\s+(?:fee|charge|cost)|\benrol?ment fee\b|\bprocessing fee\b|"
+        r"\bsign-?up fee\b", re.I)),
+    ("donation", re.compile(r"\bdonat|\bcontribution (?:to|towards|for) (?:the )?(?:host|hospital|clinic|"
+                            r"project|community|school|dispensary)|\bgift to\b", re.I)),
+    ("extra", re.compile(
+        r"\bpick-?ups?\b|\bairport\b|\btransfers?\b|\boutreach\b|\bexcursions?\b|\bsafaris?\b|"
+        r"\b(?:weekend|day|optional)\s+trips?\b|\btours?\b|\b(?:language|spanish|swahili|french)\s+"
+        r"(?:course|class|classes|lessons?|school)\b|\boptional\b|\badd-?ons?\b|\bupgrade\b|\bsupplement\b|"
+        r"\bsingle room\b|\bprivate room\b|\bextra (?:charge|cost)s?\b|\bsim card\b|\bt-shirt\b|"
+        r"\bcharged? separately\b|\bsold separately\b|\bextra\b", re.I)),
+    ("program", re.compile(r"\bprog?ram(?:me)?\s+(?:fee|price|cost)|\bprice\b|\bcosts?\b|\bfees?\b|\brates?\b|"
+                           r"\btuition\b|\bextra weeks?\b|\badditional weeks?\b", re.I)),
+]
+_KIND_PRIORITY = {"deposit": 0, "registration": 1, "donation": 2, "extra": 3, "program": 4}
+# Mentions that are not a charge of this program: discounts, savings, what someone paid, fundraising.
+_NOT_A_FEE = re.compile(
+    r"\b(?:save|saving|discount|off\b|worth|raised|raise|i paid|we paid|paid a little|paid about|spent|"
+    r"budget|salary|earn|funding|grant|scholarship|refund(?:ed)?|cashback|voucher|win|prize)\b|%",
+    re.I,
+)
+_THIRD_PARTY = re.compile(r"\b(?:visa|permit|flights?|insurance|vaccin|embassy|consulate)\w*", re.I)
+_PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
+                            r"(?:hospital|clinic|host|school|community|dispensary|centre|center)", re.I)
+_PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“‘(])|\n")
+_FROM_BEFORE = re.compile(r"\b(?:from|starting at|as low as|only)\s*$", re.I)
+
+
+@dataclass
+class FeeMention:
+    amount: float
+    amount_max: float | None
+    currency: str
+    basis: str
+    kind: str
+    weeks: float | None
+    evidence: str
+    summary: bool  # a "from $X" headline that usually repeats a price given in full elsewhere
+    explicit_basis: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "amount": _num(self.amount), "amount_max": _num(self.amount_max), "currency": self.currency,
+            "basis": self.basis, "kind": self.kind, "weeks": self.weeks, "evidence": self.evidence,
+        }
+
+
+def _num(v: float | None) -> float | int | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(v, 2)
+
+
+def extract_fees(page: Page, ctx: CurrencyContext) -> list[dict]:
+    mentions: list[FeeMention] = []
+    for block, headers in _with_table_headers(page.blocks):
+        mentions.extend(_block_mentions(block, headers, ctx))
+    mentions = _fold(mentions)
+    _fixed_fee_on_top(mentions)
+    return [m.as_dict() for m in mentions]
+
+
+def tie_fixed_length(fees: list[dict], duration: dict | None) -> None:
+    """A program of one fixed length: its total price covers exactly that length."""
+    if not duration or duration.get("min_weeks") is None or duration.get("min_weeks") != duration.get("max_weeks"):
+        return
+    for f in fees:
+        if f["kind"] == "program" and f["basis"] == "total" and f["weeks"] is None:
+            f["weeks"] = duration["min_weeks"]
+
+
+def _with_table_headers(blocks: list[Block]) -> list[tuple[Block, tuple[str, ...]]]:
+    """Pair each block with the header cells of the table it is a row of."""
+    out = []
+    headers: tuple[str, ...] = ()
+    prev_row = False
+    for b in blocks:
+        if b.kind == "row":
+            if not prev_row:
+                headers = ()
+            if not find_money(b.text) and not headers and len(b.cells) > 1:
+                headers = b.cells
+                prev_row = True
+                continue
+            out.append((b, headers))
+            prev_row = True
+        else:
+            prev_row = False
+            out.append((b, ()))
+    return out
+
+
+def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) -> list[FeeMention]:
+    if block.kind == "row" and len(block.cells) > 1:
+        return _row_mentions(block, headers, ctx)
+    out = []
+    for sentence, _ in _sentences(block.text):
+        found = find_money(sentence, ctx)
+        for i, money in enumerate(found):
+            prev_end = found[i - 1].end if i else 0
+            next_start = found[i + 1].start if i + 1 < len(found) else len(sentence)
+            m = _read_clause(sentence, money, block, ctx, prev_end, next_start)
+            if m is not None:
+                out.append(m)
+    return out
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for part in _SENTENCE_END.split(text):
+        if part.strip():
+            out.append((part, pos))
+        pos += len(part) + 1
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:plus|and|but|while|whereas)\b|\s\bplus\b|\.\s|\s[–—-]\s", re.I)
+
+
+def _window(text: str, money: Money, prev_end: int = 0, next_start: int | None = None,
+            before: int = 70, after: int = 45) -> tuple[str, str]:
+    """The clause around a price: back to the previous price, forward to the next price or clause break."""
+    lo = max(prev_end, money.start - before)
+    hi = min(next_start if next_start is not None else len(text), money.end + after)
+    tail = text[money.end:hi]
+    cut = _CLAUSE_BREAK.search(tail)
+    if cut:
+        tail = tail[:cut.start()]
+    return text[lo:money.start], tail
+
+
+def _nearest(cues: list[tuple[str, re.Pattern[str]]], before: str, after: str,
+             priority: dict[str, int] | None = None) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for name, pat in cues:
+        for m in pat.finditer(before):
+            dist = len(before) - m.end()
+            cand = (dist, (priority or {}).get(name, 0), name)
+            best = cand if best is None or cand < best else best
+        for m in pat.finditer(after):
+            dist = m.start()
+            cand = (dist, (priority or {}).get(name, 0), name)
+            best = cand if best is None or cand < best else best
+    return best[2] if best else None
+
+
+def _kind(before: str, after: str) -> str:
+    """A specific charge word near the price (registration, deposit, ...) outranks a generic 'fee' or 'price'."""
+    specific = _nearest(_KIND_CUES[:4], before[-70:], after[:45], _KIND_PRIORITY)
+    return specific or "program"
+
+
+def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext, prev_end: int = 0,
+                 next_start: int | None = None) -> FeeMention | None:
+    before, after = _window(sentence, money, prev_end, next_start)
+    near_before, near_after = before[-30:], after[:30]
+    # Money the provider pays its host ("pays the hospital USD 40 a week") is not charged to the participant.
+    if _PROVIDER_PAYS.search(before):
+        return None
+    if _NOT_A_FEE.search(near_before + " " + near_after.split(".")[0][:20]):
+        return None
+    # "Visa fees (about $50)" and the like are paid to third parties, not to the provider.
+    if _THIRD_PARTY.search(near_before) and not re.search(r"\b(?:fee|price|cost)\s+(?:of|is)\b", near_before, re.I):
+        if not _nearest(_KIND_CUES[:3], before, after):
+            return None
+    kind = _kind(before, after)
+    if kind == "extra" and re.search(r"\b(?:extra|additional|further)\s+weeks?\b", before[-40:] + after[:40], re.I):
+        kind = "program"
+    basis = _nearest(_BASIS_CUES, before[-60:], near_after) if kind == "program" else _nearest(
+        _BASIS_CUES, near_before, near_after)
+    if basis is None and re.match(r"\s*each\b", after):
+        basis = _each_unit(before)
+    explicit = basis is not None
+    weeks = None
+    if basis is None:
+        if kind in ("registration", "deposit", "donation", "extra"):
+            basis = "one_time"
+        else:
+            basis = "total"
+            weeks = _tied_weeks(before[-35:], after[:35])
+            if weeks is None and block.kind == "fact":
+                weeks = _tied_weeks(block.label, "")
+    summary = bool(_FROM_BEFORE.search(before)) and weeks is None
+    return FeeMention(money.amount, money.amount_max, money.currency or ctx.dollar, basis, kind, weeks,
+                      _evidence(sentence, money), summary, explicit)
+
+
+def _each_unit(before: str) -> str | None:
+    """'Additional weeks are £245 each': the unit named before the price."""
+    m = re.search(r"\b(week|month|day|night)s?\b[^.]*$", before, re.I)
+    if not m:
+        return None
+    return {"week": "per_week", "month": "per_month"}.get(m.group(1).lower(), "per_day")
+
+
+def _tied_weeks(before: str, after: str) -> float | None:
+    """A single length right next to a total ("4 weeks: $2,450", "$1,450 for 4 weeks")."""
+    for text, near_end in ((before, True), (after, False)):
+        ds = [d for d in find_durations(text) if d.shape == "single"]
+        if not ds:
+            continue
+        d = ds[-1] if near_end else ds[0]
+        gap = text[d.end:] if near_end else text[:d.start]
+        if len(gap) <= 25 and not re.search(r"[.;]", gap):
+            return d.min_weeks
+    return None
+
+
+def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) -> list[FeeMention]:
+    out = []
+    label = block.cells[0]
+    label_kind = _nearest(_KIND_CUES[:4], label, "", _KIND_PRIORITY)
+    for col, cell in enumerate(block.cells):
+        for money in find_money(cell, ctx):
+            header = headers[col] if col < len(headers) else ""
+            before, after = _window(cell, money)
+            context_before = f"{label} {header} {before}" if col else before
+            if _NOT_A_FEE.search(before[-30:] + " " + after[:20]):
+                continue
+            kind = label_kind or _kind(context_before, after)
+            if re.search(r"\b(?:extra|additional|further|each)\s+weeks?\b", label, re.I):
+                kind, basis = "program", "per_week"
+            else:
+                basis = (_nearest(_BASIS_CUES, before[-30:], after[:30])
+                         or _nearest(_BASIS_CUES, header, "") or _nearest(_BASIS_CUES, label, ""))
+            explicit = basis is not None
+            weeks = None
+            if basis is None:
+                if kind in ("registration", "deposit", "donation", "extra"):
+                    basis = "one_time"
+                else:
+                    basis = "total"
+                    weeks = _single_weeks(label) if col else None
+                    if weeks is None:
+                        weeks = _single_weeks(header) or _bare_number_weeks(header, headers)
+            out.append(FeeMention(money.amount, money.amount_max, money.currency or ctx.dollar, basis, kind,
+                                  weeks, _clip(block.text, 200), False, explicit))
+    return out
+
+
+def _single_weeks(text: str) -> float | None:
+    ds = find_durations(text)
+    if len(ds) == 1 and ds[0].shape == "single":
+        return ds[0].min_weeks
+    return None
+
+
+def _bare_number_weeks(header: str, headers: tuple[str, ...]) -> float | None:
+    """A transposed tier table: the first header cell says 'Weeks', the others are bare numbers."""
+    if not headers or not re.fullmatch(r"\s*\d{1,2}\s*", header or ""):
+        return None
+    unit = re.search(r"\b(weeks?|months?|days?)\b", headers[0], re.I)
+    if not unit:
+        return None
+    from pipelines.duration import to_weeks
+
+    return to_weeks(float(header), unit.group(1))
+
+
+def _evidence(sentence: str, money: Money, limit: int = 200) -> str:
+    s = sentence.strip()
+    if len(s) <= limit:
+        return s
+    start = max(0, money.start - limit // 2)
+    return ("…" if start else "") + s[start:start + limit].strip() + "…"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fold(mentions: list[FeeMention]) -> list[FeeMention]:
+    """One entry per charge: a price repeated (headline and table, dropdown and readout) counts once."""
+    out: list[FeeMention] = []
+    for m in mentions:
+        twin = next((o for o in out if o.amount == m.amount and o.currency == m.currency
+                     and o.amount_max == m.amount_max), None)
+        if twin is None:
+            out.append(m)
+            continue
+        # Keep the more specific reading of the two.
+        if _specificity(m) > _specificity(twin):
+            out[out.index(twin)] = m
+    return out
+
+
+def _specificity(m: FeeMention) -> int:
+    return (2 if m.weeks is not None else 0) + (1 if m.explicit_basis else 0) + (0 if m.summary else 1) + (
+        1 if m.kind != "program" else 0)
+
+
+def _fixed_fee_on_top(mentions: list[FeeMention]) -> None:
+    """A fixed program fee charged on top of a weekly rate is a one-time program charge."""
+    weekly = any(m.kind == "program" and m.basis in ("per_week", "per_month", "per_day") for m in mentions)
+    if not weekly:
+        return
+    for m in mentions:
+        if m.kind == "program" and m.basis == "total" and m.weeks is None and _PLUS_ON_TOP.search(m.evidence):
+            m.basis = "one_time"

@@ -1,0 +1,81 @@
+"""Red flags: judged ones (vague role, tasks beyond training) and those that follow from other fields.
+
+Each flag carries evidence: the sentence that raised it, or for an absence the
+statement that nothing was found, so an analyst can check it in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.page import Page, sentences, snippet
+from pipelines.participation import NEGATION
+from pipelines.record import FLAG_SEVERITY
+
+_VAGUE = re.compile(
+    r"\b(?:decided|determined|assigned|agreed|confirmed|worked out|allocated) (?:up)?on arrival\b|"
+    r"\bon arrival\b[^.]{0,40}\b(?:role|tasks?|placement|department)\b|\bwherever (?:you are|you're|help is) needed\b|"
+    r"\bwhatever (?:is|needs to be) (?:needed|done)\b|\b(?:role|tasks?) (?:will )?(?:depend|vary|varies)\b|"
+    r"\bflexible role\b|\bdepending on (?:the )?(?:needs|what)\b",
+    re.I,
+)
+_BEYOND = re.compile(
+    r"\bsutur\w*|\bstitch(?:es|ing)? (?:wounds|up)|\bdeliver(?:ing)? (?:babies|a baby|newborns)|\bcatch(?:ing)? babies|"
+    r"\bassist(?:ing)? (?:with|in|at|during) (?:\w+ )?(?:deliveries|births|labou?rs?|c-sections|caesareans)|"
+    r"\bhelp(?:ing)? (?:to )?deliver\b|\b(?:give|giving|administer\w*) (?:\w+ )?(?:injections?|vaccinations?|"
+    r"vaccines|medications?|IV)|\binjections?\b|\bdraw(?:ing)? blood|\btak(?:e|ing) blood (?:samples)?|"
+    r"\bphlebotomy|\bcannul\w+|\bIV lines?|\bdiagnos(?:e|ing|is of) (?:and treat )?(?:patients|conditions|"
+    r"illnesses?)|\btreat(?:ing)? (?:patients|wounds|injuries|minor)|\bprescrib\w+|\bperform(?:ing)? (?:\w+ )?"
+    r"(?:procedures|surgery|surgeries|operations|deliveries|examinations|extractions|fillings)|"
+    r"\b(?:hands-on|actively) assist(?:ing)? (?:in|with) (?:\w+ )?(?:surgery|surgeries|operations|procedures)|"
+    r"\bassist(?:ing)? (?:the )?surgeons?|\bfirst assist|\brun(?:ning)? (?:a|the|your own) (?:\w+ )?clinic|"
+    r"\bsee patients on (?:your|their) own|\bminor surgery|\btooth extractions?|\bextract(?:ing)? teeth|"
+    r"\bvaccinat(?:e|ing) (?:children|patients|babies)|\bimmunis(?:e|ing) (?:children|babies)",
+    re.I,
+)
+_WATCH = re.compile(r"\b(?:observ\w+|watch\w*|witness\w*|shadow\w*|see how|learn how|sit in)\b[^.;]{0,50}$", re.I)
+
+
+def _beyond_training_evidence(page: Page) -> str | None:
+    for s in sentences(page):
+        for m in _BEYOND.finditer(s.text):
+            before = s.text[max(0, m.start() - 90):m.start()]
+            if NEGATION.search(before) or _WATCH.search(before):
+                continue
+            return snippet(s.text, m)
+    return None
+
+
+def _vague_evidence(page: Page) -> str | None:
+    for s in sentences(page):
+        if m := _VAGUE.search(s.text):
+            return snippet(s.text, m)
+    return None
+
+
+def judge_flags(record: dict, page: Page) -> list[dict]:
+    flags: list[dict] = []
+
+    def add(code: str, evidence: str) -> None:
+        flags.append({"code": code, "severity": FLAG_SEVERITY[code], "evidence": evidence})
+
+    vague = _vague_evidence(page)
+    if record.get("participation") is None:
+        add("vague_role", vague or "No concrete activity of the participant is stated on the page.")
+    elif vague and not record.get("evidence", {}).get("participation"):
+        add("vague_role", vague)
+    if record.get("experience_required") is False:
+        ev = _beyond_training_evidence(page)
+        if ev:
+            add("beyond_training", f"Offered with no clinical training required: {ev}")
+    if not record["supervision"]["claimed"]:
+        add("no_supervision", "No statement that participants are supervised, mentored or guided was found.")
+    if not any(f["kind"] == "program" for f in record.get("fees", [])):
+        add("fees_undisclosed", "No program price is stated on the page.")
+    if not record.get("legal_info"):
+        add("no_legal_info", "Nothing about visas, permits or permission to take part in clinical work was found.")
+    if not record.get("safety_info"):
+        add("no_safety_info", "Nothing about insurance, emergency support, vaccinations or a safety briefing was found.")
+    if not record.get("community_benefit"):
+        add("no_community_benefit", "No payment, donation, training or partnership benefiting the host was found.")
+    return flags

@@ -1,0 +1,103 @@
+"""What the fee covers and what it leaves out, mapped to the labelling vocabulary."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.page import Page, sentences
+
+# Order matters: the first term whose pattern matches an item names it, so the
+# specific ("visa fees") comes before the general ("visa").
+_TERMS: list[tuple[str, re.Pattern[str]]] = [
+    ("airport_transfer", re.compile(r"\bairport\b|\bpick-?ups?\b|\btransfers? (?:from|to)\b|\bcollect(?:ed|ion)? "
+                                    r"(?:you )?(?:from|at)\b|\barrival transfer|\bmeet(?:ing)? you at", re.I)),
+    ("visa_fees", re.compile(r"\bvisa\b[^,;]{0,25}\b(?:fees?|costs?|charges?|extensions?)\b|\b(?:permit|visa) fees?\b|"
+                             r"\bvisas?\b\s*$|\bvisa(?:s)? (?:and|or|&) (?:permit|registration) fees", re.I)),
+    ("visa_support", re.compile(r"\bvisa\b|\binvitation letter\b|\bacceptance letter\b|\bsupport(?:ing)? letter\b|"
+                                r"\bpermit (?:application|support|paperwork)", re.I)),
+    ("insurance", re.compile(r"\binsurance\b", re.I)),
+    ("flights", re.compile(r"\bflights?\b|\bairfares?\b|\bair tickets?\b|\binternational travel\b", re.I)),
+    ("internet", re.compile(r"\bwi-?fi\b|\binternet\b", re.I)),
+    ("accommodation", re.compile(r"\baccommodation\b|\broom\b|\bbed\b|\bhousing\b|\bhouse\b|\bhomestay\b|"
+                                 r"\bhost famil\w+|\blodging\b|\bdorm\w*|\bguest ?house\b|\bhostel\b|\bapartment\b|"
+                                 r"\bnights?\b", re.I)),
+    ("meals", re.compile(r"\bmeals?\b|\bbreakfasts?\b|\blunch(?:es)?\b|\bdinners?\b|\bfood\b|\bboard\b|"
+                         r"\bcooked\b", re.I)),
+    ("orientation", re.compile(r"\borientation\b|\binduction\b|\bbriefing\b|\bwelcome session\b", re.I)),
+    ("supervision", re.compile(r"\bsupervision\b|\bmentor", re.I)),
+    ("language_lessons", re.compile(r"\blanguage\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
+                                    r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
+    ("local_transport", re.compile(r"\btransport\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
+                                   r"|\btravel between\b", re.I)),
+    ("vaccinations", re.compile(r"\bvaccinat\w+|\bimmunis\w+|\bjabs\b|\bantimalarials?\b|\bmalaria (?:tablets|pills)",
+                                re.I)),
+    ("excursions", re.compile(r"\bexcursions?\b|\bsafaris?\b|\b(?:weekend|day|sightseeing) trips?\b|\btours?\b|"
+                              r"\bsightseeing\b|\bcultural (?:activities|trips|visits)\b|\bweekend activities\b", re.I)),
+    ("certificate", re.compile(r"\bcertificate\b|\bletter of (?:completion|recommendation|reference)|\breference "
+                               r"letter\b|\bassessment form\b", re.I)),
+    ("personal_expenses", re.compile(r"\bpersonal\b|\bspending money\b|\bpocket money\b|\bsouvenirs\b|\bsnacks\b",
+                                     re.I)),
+    ("laundry", re.compile(r"\blaundry\b", re.I)),
+]
+_INCL_HEADING = re.compile(r"\binclud|\bcovers?\b|\bwhat(?:'s|’s| is| you get)\b(?!.*not)|\byour fee\b|"
+                           r"\bthe price\b|\bin the price\b|\bfee pays for\b", re.I)
+_EXCL_HEADING = re.compile(r"\bnot included\b|\bexclud|\bnot covered\b|\bnot in the price\b|\bextra costs?\b|"
+                           r"\byou (?:will )?(?:need to )?pay (?:for )?yourself\b|\bwhat(?:'s|’s| is) not\b|"
+                           r"\bnot part of\b|\badditional costs\b", re.I)
+_INCL_CUE = re.compile(r"\b(?:includes?|including|included|covers?|covering|pays? for|comes with|take care of)\b",
+                       re.I)
+_EXCL_CUE = re.compile(r"\b(?:does not|doesn't|doesn’t|do not|don't|don’t|not)\s+(?:include|cover|included|covered)\b"
+                       r"|\bexclud\w*|\bnot in the (?:weekly |programme |program )?(?:fee|price)\b|"
+                       r"\byou (?:will )?(?:need to )?pay (?:for )?(?:\w+ )?yourself\b|\bat your own (?:cost|expense)\b|"
+                       r"\bpaid by you\b|\bon top\b", re.I)
+
+
+def terms_in(text: str) -> list[str]:
+    """Vocabulary terms named in one item or clause, each once."""
+    out = []
+    for part in re.split(r",|;|\band\b|\bor\b|\bplus\b|/|&", text):
+        for term, pat in _TERMS:
+            if pat.search(part):
+                if term not in out:
+                    out.append(term)
+                break
+    return out
+
+
+def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
+    includes: list[str] = []
+    excludes: list[str] = []
+    evidence: list[str] = []
+    for b in page.blocks:
+        if b.kind not in ("text",) or b.tag not in ("li", "dd", "td", "p", "div", "span"):
+            continue
+        if b.tag != "li" and b.tag != "dd":
+            continue
+        if _EXCL_HEADING.search(b.heading):
+            _add(excludes, terms_in(b.text))
+            evidence.append(b.text)
+        elif _INCL_HEADING.search(b.heading):
+            _add(includes, terms_in(b.text))
+            evidence.append(b.text)
+    for s in sentences(page):
+        if s.block.tag == "li" and (_EXCL_HEADING.search(s.block.heading) or _INCL_HEADING.search(s.block.heading)):
+            continue
+        ex = _EXCL_CUE.search(s.text)
+        inc = _INCL_CUE.search(s.text)
+        if ex:
+            _add(excludes, terms_in(s.text[ex.end():]))
+            evidence.append(s.text)
+        elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program)s?\b|\bit\b", s.text, re.I):
+            _add(includes, terms_in(s.text[inc.end():]))
+            evidence.append(s.text)
+        elif re.search(r"\b(?:fee|price|rate|cost)s?\b[^.]{0,30}\b(?:pays? for|covers?)\b", s.text, re.I):
+            _add(includes, terms_in(s.text))
+            evidence.append(s.text)
+    includes = [t for t in includes if t not in excludes or t == "supervision"]
+    return includes, excludes, " / ".join(evidence[:3]) if evidence else None
+
+
+def _add(target: list[str], terms: list[str]) -> None:
+    for t in terms:
+        if t not in target:
+            target.append(t)

@@ -1,0 +1,192 @@
+"""Money in text: find price mentions, parse amounts (price-parser), name currencies (ISO 4217).
+
+price-parser turns an isolated price string into an amount, but it reads
+"2 weeks from $1,050" by its first number and keeps raw symbols ("US$", "Rs",
+none for "KSh"), so this module first isolates each mention with one regex,
+then hands only the mention to price-parser, and maps the symbol to an ISO
+code using the page's context (the country of the placement, a stated
+"prices in AUD", ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from price_parser import Price
+
+# Symbols and codes, longest first so that "US$" wins over "$".
+_SYMBOLS: dict[str, str | None] = {
+    "US$": "USD", "USD$": "USD", "U.S.$": "USD", "A$": "AUD", "AU$": "AUD", "AUD$": "AUD",
+    "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "R$": "BRL", "N$": "NAD",
+    "GH₵": "GHS", "GH¢": "GHS", "₵": "GHS", "KSh": "KES", "Ksh": "KES", "KShs": "KES", "TSh": "TZS",
+    "Tsh": "TZS", "USh": "UGX", "Ush": "UGX", "S/.": "PEN", "S/": "PEN", "Rp": "IDR", "RM": "MYR",
+    "Rs.": None, "Rs": None, "₨": None, "₹": "INR", "£": "GBP", "€": "EUR", "₩": "KRW", "¥": None,
+    "₱": "PHP", "₦": "NGN", "฿": "THB", "₫": "VND", "$": None, "R": "ZAR",
+}
+_CODES = (
+    "USD EUR GBP AUD CAD NZD CHF INR ZAR KES TZS UGX GHS NPR PHP LKR PEN IDR VND KHR THB MYR SGD "
+    "JPY CNY KRW NGN MXN BRL COP GTQ CRC BOB ECS NAD BWP RWF ZMW MWK ETB MAD EGP LAK MMK BDT PKR"
+).split()
+_WORDS: dict[str, str | None] = {
+    "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP",
+    "rupee": None, "rupees": None, "rand": "ZAR", "dollar": None, "dollars": None,
+    "us dollars": "USD", "australian dollars": "AUD", "canadian dollars": "CAD",
+    "new zealand dollars": "NZD", "shillings": None, "cedis": "GHS", "soles": "PEN",
+}
+# Which dollar, rupee, yen or shilling a bare sign means, by placement country.
+_RUPEE_BY_COUNTRY = {"IN": "INR", "LK": "LKR", "NP": "NPR", "PK": "PKR", "MU": "MUR", "SC": "SCR"}
+_SHILLING_BY_COUNTRY = {"KE": "KES", "TZ": "TZS", "UG": "UGX", "SO": "SOS"}
+_DOLLAR_BY_TLD = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD"}
+
+_NUM = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SYM_ALT = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True) if s != "R")
+_CODE_ALT = "|".join(_CODES)
+_WORD_ALT = "|".join(sorted(_WORDS, key=len, reverse=True))
+# A prefix sign or code, or a suffix sign, code or word. "R" (rand) only directly before digits.
+_MONEY_RE = re.compile(
+    rf"(?P<pre>(?<![A-Za-z])(?:{_SYM_ALT}|(?:{_CODE_ALT})(?![A-Za-z])|R(?=\s?\d)))\s?(?P<num>{_NUM})(?![\d%])"
+    rf"(?:\s?(?P<k>[kK])\b)?"
+    rf"|(?<![\w.,])(?P<num2>{_NUM})\s?(?P<post>€|£|(?:{_CODE_ALT})\b|(?:{_WORD_ALT})\b|/-)",
+)
+_RANGE_TAIL = re.compile(
+    rf"\s?(?:-|–|—|to|and|until)\s?(?:(?:{_SYM_ALT}|{_CODE_ALT})\s?)?(?P<num>{_NUM})(?:\s?(?:{_CODE_ALT}|€|£))?",
+)
+
+_CODE_AFTER = re.compile(rf"\s?({_CODE_ALT})\b")
+
+
+@dataclass(frozen=True)
+class CurrencyContext:
+    """What a bare sign means on this page."""
+
+    dollar: str = "USD"
+    rupee: str = "INR"
+    shilling: str | None = None
+    yen: str = "JPY"
+    rand_ok: bool = False  # "R 500" is rand only on pages about South Africa or quoting ZAR
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    amount: float
+    amount_max: float | None
+    currency: str | None
+    raw: str
+
+
+def context_for(text: str, country: str | None = None, host: str = "") -> CurrencyContext:
+    """Read the page-level currency hints: an explicit 'prices in AUD', the TLD, the country."""
+    dollar = "USD"
+    stated = re.search(
+        r"\b(?:in|are|all prices|prices)\b[^.\n]{0,40}?\b(australian|canadian|new zealand|singapore)\s+dollars?"
+        r"|\((AUD|CAD|NZD|SGD)\)|\b(?:currency|prices? in)\s*:?\s*(AUD|CAD|NZD|SGD)\b",
+        text,
+        re.I,
+    )
+    if stated:
+        word = (stated.group(1) or "").lower()
+        dollar = {"australian": "AUD", "canadian": "CAD", "new zealand": "NZD", "singapore": "SGD"}.get(
+            word, (stated.group(2) or stated.group(3) or "USD").upper()
+        )
+    else:
+        tld = host.rsplit(".", 1)[-1].split(":")[0].lower() if "." in host else ""
+        dollar = _DOLLAR_BY_TLD.get(tld, "USD")
+    rupee = _RUPEE_BY_COUNTRY.get(country or "", "INR")
+    shilling = _SHILLING_BY_COUNTRY.get(country or "")
+    yen = "CNY" if country == "CN" else "JPY"
+    rand_ok = country == "ZA" or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I))
+    return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok)
+
+
+def parse_amount(num: str) -> float | None:
+    """A number as written on a price ("1,250", "1.250,00", "18 500") in main units."""
+    cleaned = num.replace("\u00a0", " ").replace("\u202f", " ").replace("'", ",").strip()
+    # Spaced thousands ("18 500") are unambiguous; price-parser does not join them.
+    if re.fullmatch(r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?", cleaned):
+        cleaned = cleaned.replace(" ", "")
+    if " " in cleaned:
+        return None
+    # Indian grouping ("1,40,000"): commas every two digits before the last three.
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    price = Price.fromstring(cleaned)
+    if price.amount is None:
+        return None
+    try:
+        value = float(Decimal(price.amount))
+    except (InvalidOperation, ValueError):
+        return None
+    return value
+
+
+def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
+    s = sign.strip()
+    if s.upper() in _CODES and s.isupper():
+        return s.upper()
+    low = s.lower()
+    if low in _WORDS:
+        mapped = _WORDS[low]
+        if mapped:
+            return mapped
+        if low.startswith("rupee"):
+            return ctx.rupee
+        if low.startswith("dollar"):
+            return ctx.dollar
+        if low.startswith("shilling"):
+            return ctx.shilling
+        return None
+    if s == "/-":
+        return ctx.rupee
+    if s in _SYMBOLS:
+        mapped = _SYMBOLS[s]
+        if s == "R":
+            return "ZAR" if ctx.rand_ok else None
+        if mapped:
+            return mapped
+        if s == "$":
+            return ctx.dollar
+        if s in ("Rs", "Rs.", "₨"):
+            return ctx.rupee
+        if s == "¥":
+            return ctx.yen
+    return None
+
+
+def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
+    """Every price mention in `text`, ranges folded into one Money with amount_max."""
+    ctx = ctx or CurrencyContext()
+    out: list[Money] = []
+    covered = 0
+    for m in _MONEY_RE.finditer(text):
+        if m.start() < covered:  # the upper end of a range already read
+            continue
+        sign = m.group("pre") or m.group("post") or ""
+        num = m.group("num") or m.group("num2") or ""
+        currency = currency_of(sign, ctx)
+        if currency is None:
+            continue
+        amount = parse_amount(num)
+        if amount is None:
+            continue
+        if m.group("k"):
+            amount *= 1000
+        end = m.end()
+        # "$2,190 AUD": a code written after a bare sign names the currency.
+        code_after = _CODE_AFTER.match(text, end)
+        if code_after and m.group("pre"):
+            currency = code_after.group(1)
+            end = code_after.end()
+        amount_max = None
+        tail = _RANGE_TAIL.match(text, end)
+        if tail:
+            hi = parse_amount(tail.group("num"))
+            if hi is not None and hi > amount:
+                amount_max = hi
+                end = tail.end()
+        covered = end
+        out.append(Money(m.start(), end, amount, amount_max, currency, text[m.start():end]))
+    return out

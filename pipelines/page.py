@@ -1,0 +1,505 @@
+"""Parse a page once and split it into the program's own text and boilerplate.
+
+Every extractor works on a `Page`: the lxml tree is built once, boilerplate
+(navigation, footers, cookie and newsletter boxes, sidebars, teaser cards of
+other programs, reviews) is removed by structure and text together, and what
+is left is cut into `Block`s (paragraphs, list items, table rows, key facts)
+that carry the heading of the section they sit in. Extractors then read blocks,
+so every value they find comes with the block text as its evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+# Class/id/role tokens that mark site chrome rather than program content. Matched
+# per token so that e.g. "elementor-widget" is not taken for a "widget" sidebar.
+_BOILER_TOKEN = re.compile(
+    r"(^|[-_])(cookies?|consent|gdpr|newsletter|subscribe|signup|related|similar|also|"
+    r"you-may|recommend(ed|ations)?|promo|promotion|announce(ment)?|banner|breadcrumbs?|"
+    r"social|share|sharing|masthead|footer|prefooter|menu|navbar|nav|navigation|sidebar|"
+    r"reviews?|testimonials?|ratings?|stars|trending|popular|chat|modal|popup|advert|ads|"
+    r"skip|cta-band|offcanvas|drawer|enquiry|inquiry|wishlist|login|search|searchbar)($|[-_])",
+    re.I,
+)
+_HEADER_TOKEN = re.compile(r"(^|[-_])(site-header|header|topbar|top-bar)($|[-_]|__)", re.I)
+# Sidebars that hold the program's own key facts are kept.
+_FACTS_TOKEN = re.compile(r"fact|glance|summary|detail|overview|key|info|meta|quick", re.I)
+_DROP_TAGS = {
+    "script", "style", "noscript", "template", "svg", "iframe", "button", "input", "textarea",
+    "canvas", "video", "audio", "map", "object", "embed", "dialog", "head",
+}
+_BLOCK_TAGS = {
+    "p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "summary",
+    "blockquote", "pre", "address", "figcaption", "option", "legend", "label",
+}
+_CONTAINER_TAGS = {
+    "div", "section", "article", "main", "aside", "header", "footer", "nav", "ul", "ol", "dl",
+    "table", "tbody", "thead", "tfoot", "td", "th", "body", "form", "fieldset", "details",
+    "figure", "center", "font", "span", "select", "optgroup",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_WS = re.compile(r"\s+")
+# Enough of a money pattern to spot teaser cards; full parsing lives in pipelines.money.
+_MONEY_HINT = re.compile(
+    r"(?:[$£€₹₩¥₱₦]|\b(?:USD|EUR|GBP|AUD|CAD|NZD|INR|ZAR|KES|KSh|TZS|UGX|GHS|NPR|PHP|Rs\.?|R)\s?)\s?\d"
+    r"|\d[\d.,\s]*\s?(?:€|EUR|USD|GBP)\b",
+)
+_ACTION_LINK = re.compile(
+    r"^\s*(apply|book|enquire|inquire|contact|register|sign ?up|donate|start|get in touch|"
+    r"request|check availability|send|download|email|call|whatsapp)\b",
+    re.I,
+)
+
+
+def norm_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the program's own text, with the section it belongs to."""
+
+    text: str
+    tag: str
+    heading: str = ""
+    cells: tuple[str, ...] = ()
+    kind: str = "text"  # text | heading | row | fact | option
+    label: str = ""  # key-facts label, or the first cell of a table row
+    index: int = 0
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass
+class Page:
+    url: str
+    title: str = ""
+    h1: str = ""
+    site_name: str = ""
+    description: str = ""
+    canonical: str | None = None
+    lang: str = ""
+    jsonld: list[dict] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    removed_teasers: int = 0
+    links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, text) in main content
+    breadcrumbs: list[str] = field(default_factory=list)
+    full_text: str = ""  # whole visible body text, boilerplate included
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def text(self) -> str:
+        """The program's own text (boilerplate removed), one block per line."""
+        return "\n".join(b.text for b in self.blocks)
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    def blocks_under(self, pattern: re.Pattern[str]) -> list[Block]:
+        """Blocks whose section heading matches `pattern`."""
+        return [b for b in self.blocks if pattern.search(b.heading)]
+
+
+def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page:
+    """Parse once and build the Page. Never raises on markup; raises ValueError on empty input."""
+    root = _parse_tree(html, encoding)
+    page = Page(url=url)
+    _read_head(root, page)
+    body = root.find(".//body")
+    if body is None:
+        body = root
+    page.full_text = norm_space(body.text_content())
+    h1_el = _find_title_heading(body)
+    page.h1 = norm_space(h1_el.text_content()) if h1_el is not None else ""
+    page.breadcrumbs = _breadcrumbs(body)
+    _strip_boilerplate(body, h1_el, page)
+    page.links = _main_links(body, url)
+    page.blocks = _blocks(body)
+    return page
+
+
+def _parse_tree(html: str | bytes, encoding: str | None) -> etree._Element:
+    if isinstance(html, bytes):
+        if not html.strip():
+            raise ValueError("empty page")
+        parser = lxml.html.HTMLParser(encoding=encoding) if encoding else lxml.html.HTMLParser()
+        root = lxml.html.document_fromstring(html, parser=parser)
+    else:
+        if not html.strip():
+            raise ValueError("empty page")
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+        root = lxml.html.document_fromstring(html)
+    return root
+
+
+def _read_head(root: etree._Element, page: Page) -> None:
+    page.lang = (root.get("lang") or "").lower()
+    t = root.find(".//title")
+    if t is not None:
+        page.title = norm_space(t.text_content())
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or "").lower()
+        if key and m.get("content"):
+            page.meta[key] = norm_space(m.get("content"))
+        if (m.get("http-equiv") or "").lower() == "content-language" and m.get("content"):
+            page.lang = page.lang or m.get("content").lower()
+    page.site_name = page.meta.get("og:site_name", "")
+    page.description = page.meta.get("description", "") or page.meta.get("og:description", "")
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            page.canonical = urljoin(page.url, link.get("href").strip())
+    for s in root.iter("script"):
+        if (s.get("type") or "").lower() == "application/ld+json" and s.text:
+            page.jsonld.extend(_jsonld_items(s.text))
+
+
+def _jsonld_items(text: str) -> list[dict]:
+    # JSON-LD read straight off the parsed tree: extruct's JSON-LD extractor does the
+    # same json.loads per script tag but would parse the document a second time.
+    try:
+        data = json.loads(text)
+    except ValueError:
+        try:
+            data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.strip().rstrip(";")))
+        except ValueError:
+            return []
+    items = data if isinstance(data, list) else [data]
+    out: list[dict] = []
+    for it in items:
+        if isinstance(it, dict) and "@graph" in it and isinstance(it["@graph"], list):
+            out.extend(x for x in it["@graph"] if isinstance(x, dict))
+        elif isinstance(it, dict):
+            out.append(it)
+    return out
+
+
+def _find_title_heading(body: etree._Element) -> etree._Element | None:
+    for tag in ("h1", "h2"):
+        for el in body.iter(tag):
+            if norm_space(el.text_content()) and not _is_chrome(el):
+                return el
+    return None
+
+
+def _is_chrome(el: etree._Element) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("nav", "footer"):
+            return True
+    return False
+
+
+def _breadcrumbs(body: etree._Element) -> list[str]:
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        ident = " ".join(filter(None, [el.get("class"), el.get("id"), el.get("aria-label")])).lower()
+        if "breadcrumb" in ident:
+            parts = [norm_space(x.text_content()) for x in el.iter("a", "li", "span")]
+            parts = [p for p in parts if p and len(p) < 80]
+            return list(dict.fromkeys(parts))
+    return []
+
+
+def _tokens(el: etree._Element) -> list[str]:
+    vals = [el.get("class") or "", el.get("id") or "", el.get("role") or ""]
+    # A BEM modifier ("price-card--popular") restyles a block; it does not make it chrome.
+    return [t.split("--")[0] for t in " ".join(vals).split()]
+
+
+def _is_boiler_element(el: etree._Element) -> bool:
+    tag = el.tag
+    if tag in ("nav", "footer"):
+        return True
+    role = (el.get("role") or "").lower()
+    if role in ("navigation", "contentinfo", "banner", "search", "complementary", "dialog"):
+        return True
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    toks = _tokens(el)
+    if tag == "header" or any(_HEADER_TOKEN.search(t) for t in toks):
+        return True
+    if tag == "aside":
+        return not any(_FACTS_TOKEN.search(t) for t in toks)
+    return any(_BOILER_TOKEN.search(t) for t in toks)
+
+
+def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page: Page) -> None:
+    keep: set[etree._Element] = set()
+    if h1_el is not None:
+        keep.add(h1_el)
+        keep.update(h1_el.iterancestors())
+    doomed: list[etree._Element] = []
+    for el in body.iter():
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            doomed.append(el)
+            continue
+        if el in keep:
+            continue
+        if el.tag in _DROP_TAGS or el.tag == "blockquote" or _is_boiler_element(el):
+            doomed.append(el)
+    for el in doomed:
+        _drop(el)
+    page.removed_teasers = _drop_teasers(body, page.url, keep)
+    _drop_link_lists(body, keep)
+    if h1_el is not None:
+        _drop_layout_rows(h1_el)
+
+
+def _drop_link_lists(body: etree._Element, keep: set[etree._Element]) -> None:
+    """Menus that are not marked up as <nav>: containers that are nearly all link text."""
+    doomed = []
+    for el in body.iter("ul", "ol", "p", "div", "td", "tr", "table"):
+        if el in keep:
+            continue
+        links = [a for a in el.iter("a")]
+        if len(links) < 3:
+            continue
+        text = norm_space(el.text_content())
+        link_text = sum(len(norm_space(a.text_content())) for a in links)
+        # Separators such as "|" or "»" between menu items are not prose.
+        prose = len(re.sub(r"[|»·•/\s-]", "", text)) or 1
+        if link_text / prose > 0.75:
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            _drop(el)
+
+
+def _drop_layout_rows(h1_el: etree._Element) -> None:
+    """In a table-layout page, rows above the title row are the banner and menu, short rows below it the footer."""
+    row = next((a for a in h1_el.iterancestors("tr")), None)
+    if row is None or row.getparent() is None:
+        return
+    siblings = [r for r in row.getparent() if isinstance(r.tag, str) and r.tag == "tr"]
+    pos = siblings.index(row)
+    for i, r in enumerate(siblings):
+        if i < pos or (i > pos and len(norm_space(r.text_content())) < 400):
+            _drop(r)
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    # Keep the text that follows the element (its tail) in the tree.
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> int:
+    """Remove small cards that link to another page and quote a price: other programs' teasers."""
+    here = urlsplit(url)._replace(fragment="", query="").geturl()
+    removed = 0
+    for a in list(body.iter("a")):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        target = urlsplit(urljoin(url, href))._replace(fragment="", query="").geturl()
+        if target == here or _ACTION_LINK.match(a.text_content() or ""):
+            continue
+        # Walk up to the smallest ancestor that also holds a price, within a card's size.
+        node = a
+        while node is not None and node is not body and node not in keep:
+            text = norm_space(node.text_content())
+            if len(text) > 220:
+                break
+            if _MONEY_HINT.search(text):
+                if node.getparent() is not None:
+                    _drop(node)
+                    removed += 1
+                break
+            node = node.getparent()
+    return removed
+
+
+def _main_links(body: etree._Element, url: str) -> list[tuple[str, str]]:
+    out = []
+    for a in body.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            out.append((urljoin(url, href), norm_space(a.text_content())))
+    return out
+
+
+def _own_text(el: etree._Element) -> str:
+    """Text of `el` without the text of its block-level descendants."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and (child.tag in _BLOCK_TAGS or child.tag in _CONTAINER_TAGS
+                                           and _has_block(child)):
+            parts.append(" ")
+        elif isinstance(child.tag, str):
+            parts.append(child.text_content() if child.tag != "br" else " ")
+        parts.append(child.tail or "")
+    return norm_space("".join(parts))
+
+
+def _has_block(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and (d.tag in _BLOCK_TAGS or d.tag in ("div", "section", "table",
+               "ul", "ol", "dl", "article")) for d in el.iterdescendants())
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    heading = ""
+    pending_label = ""
+
+    def add(text: str, tag: str, **kw: object) -> None:
+        if text:
+            blocks.append(Block(text=text, tag=tag, heading=heading, index=len(blocks), **kw))  # type: ignore[arg-type]
+
+    def walk(el: etree._Element) -> None:
+        nonlocal heading, pending_label
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            return
+        if tag in _HEADINGS:
+            text = norm_space(el.text_content())
+            if text:
+                heading = text
+                add(text, tag, kind="heading")
+            return
+        if tag == "tr":
+            cells = tuple(norm_space(c.text_content()) for c in el if isinstance(c.tag, str)
+                          and c.tag in ("td", "th"))
+            cells = tuple(c for c in cells if c)
+            # A layout table's cell holding whole sections is a container, not a row.
+            if any(_has_block(c) for c in el if isinstance(c.tag, str)):
+                for c in el:
+                    walk(c)
+                return
+            if cells:
+                add(" | ".join(cells), "tr", cells=cells, kind="row", label=cells[0] if len(cells) > 1 else "")
+            return
+        if tag == "dt":
+            pending_label = norm_space(el.text_content())
+            return
+        if tag == "dd":
+            value = norm_space(el.text_content())
+            label = pending_label
+            add(f"{label}: {value}" if label else value, "dd", cells=(label, value), kind="fact", label=label)
+            return
+        if tag == "caption":
+            text = norm_space(el.text_content())
+            add(text, "caption")
+            return
+        if tag == "option":
+            add(norm_space(el.text_content()), "option", kind="option")
+            return
+        if tag in _BLOCK_TAGS and not _has_block(el):
+            text = norm_space(el.text_content())
+            add(text, tag)
+            return
+        # A container: emit its own loose text, then recurse into children.
+        label_value = _label_value(el)
+        if label_value:
+            add(f"{label_value[0]}: {label_value[1]}", tag, cells=label_value, kind="fact", label=label_value[0])
+            return
+        own = _loose_text_blocks(el)
+        if not own:
+            for child in el:
+                walk(child)
+            return
+        # Interleave loose text runs with child blocks in document order.
+        buf = [el.text or ""]
+        for child in el:
+            ctag = child.tag if isinstance(child.tag, str) else ""
+            if ctag and (ctag in _BLOCK_TAGS or ctag in _HEADINGS or _has_block(child) or ctag in
+                         ("table", "ul", "ol", "dl", "div", "section", "article")):
+                add(norm_space("".join(buf)), tag)
+                buf = []
+                walk(child)
+            elif ctag == "br":
+                buf.append(" ")
+            elif ctag:
+                buf.append(child.text_content())
+            buf.append(child.tail or "")
+        add(norm_space("".join(buf)), tag)
+
+    walk(body)
+    return blocks
+
+
+def _loose_text_blocks(el: etree._Element) -> bool:
+    if (el.text or "").strip():
+        return True
+    return any((c.tail or "").strip() for c in el)
+
+
+def _label_value(el: etree._Element) -> tuple[str, str] | None:
+    """A container of exactly two short inline children reads as `label: value` (key-fact tiles)."""
+    kids = [c for c in el if isinstance(c.tag, str) and c.tag != "br"]
+    # A badge ("Most booked") before the pair does not change what the pair says.
+    if len(kids) == 3 and len(norm_space(kids[0].text_content())) <= 20 and not re.search(r"\d", kids[0].text_content()):
+        kids = kids[1:]
+    if len(kids) != 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
+        return None
+    if el.tag in ("ul", "ol", "dl", "table", "tbody", "tr", "select"):
+        return None
+    if any(_has_block(c) or c.tag in _HEADINGS or c.tag in ("ul", "ol", "table", "li") for c in kids):
+        return None
+    label, value = (norm_space(c.text_content()) for c in kids)
+    if label and value and len(label) <= 40 and len(value) <= 120:
+        return label.rstrip(":"), value
+    return None
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    block: Block
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def sentences(page: Page) -> list[Sentence]:
+    """The program's own text cut into sentences, each knowing its block and section."""
+    cached = page.__dict__.get("_sentences")
+    if cached is not None:
+        return cached
+    out = [Sentence(part.strip(), b) for b in page.blocks if b.kind != "heading"
+           for part in _SENT_SPLIT.split(b.text) if part.strip()]
+    page.__dict__["_sentences"] = out
+    return out
+
+
+def snippet(text: str, match: re.Match[str] | None = None, limit: int = 220) -> str:
+    """A short piece of `text` that contains `match`, for evidence."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if match is None:
+        return text[: limit - 1] + "…"
+    start = max(0, min(match.start() - limit // 3, len(text) - limit))
+    piece = text[start:start + limit].strip()
+    return ("…" if start else "") + piece + ("…" if start + limit < len(text) else "")

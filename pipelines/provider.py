@@ -1,0 +1,49 @@
+"""The organisation that runs the program, and the program's own title.
+
+On a directory site the listed organisation runs the program, not the directory,
+so a "listed by" / "run by" statement or a structured-data brand outranks the
+site name.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from pipelines.page import Page, norm_space
+
+_RUN_BY = re.compile(
+    r"\b(?:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) by\s*:?\s*"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6})",
+)
+_ORG_LABEL = re.compile(r"^(?:organi[sz]ation|host organi[sz]ation|provider|run by|organi[sz]er|partner)$", re.I)
+
+
+def extract_provider(page: Page) -> tuple[str | None, str | None]:
+    for item in page.jsonld:
+        for key in ("provider", "brand", "organizer", "offeredBy"):
+            val = item.get(key)
+            if isinstance(val, dict) and isinstance(val.get("name"), str):
+                name = norm_space(val["name"])
+                if name and name != page.site_name:
+                    return name, f"structured data {key}: {name}"
+    for b in page.blocks[:40]:
+        if b.kind == "fact" and _ORG_LABEL.match(b.label.strip()):
+            return b.cells[-1], b.text
+        m = _RUN_BY.search(b.text)
+        if m and b.index < 15:
+            return m.group("name").strip(" .,"), b.text
+    if page.site_name:
+        return page.site_name, f"site name: {page.site_name}"
+    parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)
+    if len(parts) > 1:
+        return parts[-1].strip(), f"page title: {page.title}"
+    host = urlsplit(page.url).hostname or ""
+    return (host or None), (f"host: {host}" if host else None)
+
+
+def extract_title(page: Page) -> str:
+    if page.h1:
+        return page.h1
+    parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)
+    return parts[0].strip() if parts and parts[0].strip() else (page.title or page.url)

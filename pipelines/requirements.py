@@ -1,0 +1,72 @@
+"""Who may take part: prior health training required or not, and the minimum age."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.page import Page, sentences, snippet
+
+_NONE_NEEDED = re.compile(
+    r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing )*(?:experience|qualifications?|"
+    r"training|background|skills)\b[^.]{0,30}?\b(?:needed|required|necessary|is needed|are needed)|"
+    r"\b(?:experience|qualifications?|medical background|training) (?:is |are )?not (?:needed|required|necessary)\b|"
+    r"\bno (?:medical |clinical |prior )*(?:experience|qualifications?|background)\b|"
+    r"\bopen to (?:anyone|everyone|all)\b|\bwithout (?:any )?(?:medical |clinical )?(?:experience|training)\b|"
+    r"\b(?:pre-?med(?:ical)?|high[- ]school|gap[- ]year|school leavers?|sixth[- ]form|secondary school)\b|"
+    r"\banyone (?:aged|over|from)\b|\bno matter (?:what|your) (?:background|experience)\b",
+    re.I,
+)
+_REQUIRED = re.compile(
+    r"\b(?:must|need to|needs to|should|have to)\b[^.]{0,40}\b(?:be|have)\b[^.]{0,40}\b(?:student|qualified|"
+    r"registered|enrolled|graduate|completed|licen[cs]ed|degree|training|experience)|"
+    r"\b(?:for|open to|suitable for|designed for|aimed at|available to)\b[^.]{0,30}\b(?:medical|nursing|"
+    r"midwifery|dental|dentistry|physiotherapy|pharmacy|health(?:care)?|clinical|public health|allied health)"
+    r"[\w -]{0,20}\b(?:students?|graduates?|professionals?|years)\b|"
+    r"\b(?:completed|finished) (?:at least )?(?:one|two|three|\d|a|the first|your first)\b[^.]{0,40}\b(?:years?|"
+    r"placements?|rotations?|degree|training)|\bcurrently enrolled\b|\benrolled (?:in|on|at)\b|"
+    r"\bletter from your (?:medical|nursing|dental) school\b|\bcopy of your (?:licen[cs]e|registration)\b|"
+    r"\bproof of (?:enrolment|enrollment|registration|qualification)\b|\bregistered nurses?\b|"
+    r"\bqualified (?:doctors?|nurses?|midwives|dentists?|physiotherapists?)\b|\bclinical years?\b|"
+    r"\b(?:medical|nursing|dental|midwifery|physiotherapy|pharmacy) students?\b",
+    re.I,
+)
+_REQ_HEADING = re.compile(r"requirement|eligib|who can|who is it for|suitable|who should|criteria|applicants?", re.I)
+_AGE = re.compile(
+    r"\b(?:min(?:imum|\.)?\s*age(?:\s*(?:is|of|:))?\s*(?P<a>\d{2})|(?:aged|age) (?P<b>\d{2})\s*(?:\+|or (?:over|older|"
+    r"above)|and (?:over|older|above)|years? (?:and|or) (?:over|older))|(?P<c>\d{2})\s*(?:years?(?: old)?|yrs?)?\s*"
+    r"(?:or|and) (?:over|older|above)|at least (?P<d>\d{2}) years|over (?:the age of )?(?P<e>\d{2})\b|"
+    r"(?P<f>\d{2})\+\s*(?:years|only|welcome)?|must be (?P<g>\d{2})\b)",
+    re.I,
+)
+
+
+def extract_experience(page: Page) -> tuple[bool | None, str | None]:
+    """False when the page says no training is needed, True when it asks for some, else None."""
+    required_ev = None
+    for s in sentences(page):
+        m = _NONE_NEEDED.search(s.text)
+        if m and not re.search(r"\bnot open to\b", s.text, re.I):
+            return False, snippet(s.text, m)
+        if required_ev is None:
+            m = _REQUIRED.search(s.text)
+            if m and (_REQ_HEADING.search(s.block.heading) or s.block.kind == "fact"
+                      or re.search(r"\b(?:must|only|programme is for|program is for|suitable for|for)\b",
+                                   s.text, re.I)):
+                required_ev = snippet(s.text, m)
+    if required_ev:
+        return True, required_ev
+    return None, None
+
+
+def extract_min_age(page: Page) -> tuple[int | None, str | None]:
+    for b in page.blocks:
+        if b.kind == "fact" and re.search(r"\bage\b", b.label, re.I):
+            m = re.search(r"\b(\d{2})\b", b.cells[-1])
+            if m:
+                return int(m.group(1)), b.text
+    for s in sentences(page):
+        for m in _AGE.finditer(s.text):
+            age = next(int(v) for v in m.groups() if v)
+            if 14 <= age <= 30:
+                return age, snippet(s.text, m)
+    return None, None

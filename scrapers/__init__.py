@@ -1,0 +1,1 @@
+"""The internscope Scrapy project: settings, spiders and URL rules (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,98 @@
+"""Scrapy settings of the internscope project.
+
+Loaded by `scrapy crawl` through scrapy.cfg and by `catalog.crawl` (which sets
+SCRAPY_SETTINGS_MODULE=scrapers.settings in its worker). Anything a single run needs
+to change (limits, the catalog path, a feed for tests) is passed as an override
+there, not edited here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "internscope"
+
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+# --- Politeness -------------------------------------------------------------------
+# Provider sites are small businesses; we identify ourselves with a URL a webmaster
+# can follow, obey robots.txt, and let AutoThrottle back off when a site is slow.
+USER_AGENT = "internscope/0.1 (+https://github.com/internscope/internscope)"
+ROBOTSTXT_OBEY = True
+
+AUTOTHROTTLE_ENABLED = True
+# First delay before AutoThrottle has any latency measurement: polite for an unknown
+# site, and adapted away within a few responses.
+AUTOTHROTTLE_START_DELAY = 1.0
+# Cap on the delay for a struggling site, so one slow site cannot stall a crawl forever.
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# About two requests in flight per site on average: a site crawl of 500 pages still
+# takes minutes rather than hours, without hammering small shared hosts.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# Hard ceiling per site; Scrapy's default (8) is more than a small provider needs and the
+# field notes show one-site crawls are capped by this value anyway.
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+
+# --- Robustness ---------------------------------------------------------------------
+# Scrapy's default 180 s lets one dead server hold a slot for three minutes.
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+# One initial try and two retries: enough for a transient 503/timeout, not enough to
+# keep knocking on a server that is down.
+RETRY_TIMES = 2
+# Program pages are a few hundred KB at most; anything larger is a media file or a
+# trap, so cap the download (and warn well before the cap).
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+# --- Scope --------------------------------------------------------------------------
+# Program pages sit within a few clicks of the home page (home > destinations >
+# country > program); deeper links are mostly calendars, tag archives and pagination.
+DEPTH_LIMIT = 6
+# Per start URL page budget (the spider enforces it; 0 means no limit). A provider site
+# rarely has more than a few hundred pages, so 500 bounds runaway crawls of CMS traps.
+INTERNSCOPE_MAX_PAGES = 500
+
+# The telnet console opens a TCP port per crawl process; the catalog runs crawls in
+# child processes and never uses it.
+TELNETCONSOLE_ENABLED = False
+
+# --- Pipelines ----------------------------------------------------------------------
+# Named as strings only: scrapers/ must not import pipelines/ or catalog/ (see
+# docs/ARCHITECTURE.md). Extract, then validate, then store.
+ITEM_PIPELINES = {
+    "pipelines.scrapy_pipelines.ExtractPipeline": 300,
+    "pipelines.scrapy_pipelines.ValidatePipeline": 400,
+    "catalog.store.CatalogPipeline": 800,
+}
+# Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
+INTERNSCOPE_DB = "internscope.db"
+
+# --- HTTP cache (off by default) ----------------------------------------------------
+# Useful while developing extractors: re-crawl a site without re-fetching it. Enable
+# with `-s HTTPCACHE_ENABLED=1` (or settings={"HTTPCACHE_ENABLED": True} in
+# catalog.crawl.run_crawl).
+HTTPCACHE_ENABLED = False
+# RFC2616Policy revalidates with If-None-Match / If-Modified-Since, so a re-crawl of an
+# unchanged site costs 304s instead of full pages, and changed pages are fetched again.
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+# An absolute path: a relative HTTPCACHE_DIR is resolved against the project's .scrapy
+# directory, which Scrapy cannot find when the crawl worker runs outside the repo.
+# Override with the INTERNSCOPE_HTTPCACHE_DIR environment variable or -s HTTPCACHE_DIR=...
+_cache_home = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
+HTTPCACHE_DIR = os.environ.get("INTERNSCOPE_HTTPCACHE_DIR", str(_cache_home / "internscope" / "httpcache"))
+# 0 = entries never expire on their own; the RFC 2616 policy decides freshness.
+HTTPCACHE_EXPIRATION_SECS = 0
+# Never cache server errors: a site that was down yesterday should be asked again.
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# --- Output and logging ---------------------------------------------------------------
+# Program pages are multilingual (₹, €, accented city names): keep feeds readable UTF-8
+# instead of \u escapes.
+FEED_EXPORT_ENCODING = "utf-8"
+# INFO shows progress and the final stats; DEBUG logs every request. catalog.crawl shows
+# only WARNING and above unless asked to be verbose.
+LOG_LEVEL = "INFO"
