@@ -203,7 +203,14 @@ def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- export
 
 
-def _csv_cell(value: Any) -> str:
+# Always JSON in CSV, null included, so a column holds one type a reader can parse.
+_JSON_COLUMNS = frozenset({"cities", "fees", "includes", "excludes", "duration", "supervision", "flags",
+                           "evidence"})
+
+
+def _csv_cell(field: str, value: Any) -> str:
+    if field in _JSON_COLUMNS:
+        return json.dumps(value, ensure_ascii=False)
     if value is None:
         return ""
     if isinstance(value, bool | list | dict):
@@ -218,7 +225,7 @@ def _write_export(db: sqlite_utils.Database, fmt: str, out: IO[str]) -> int:
         writer.writerow(EXPORT_FIELDS)
         for row in iter_programs(db):
             record = export_record(row)
-            writer.writerow([_csv_cell(record[field]) for field in EXPORT_FIELDS])
+            writer.writerow([_csv_cell(field, record[field]) for field in EXPORT_FIELDS])
             count += 1
     else:
         for row in iter_programs(db):
@@ -463,8 +470,8 @@ def summary(db_path: Path, as_json: bool) -> None:
 def eval_command(ctx: click.Context, corpus_dir: Path, as_json: bool) -> None:
     """Measure crawler and extractors against a labelled corpus (sites/ and gold/)."""
     try:
-        from catalog.evaluate import run_eval
-    except ImportError as e:
+        run_eval = importlib.import_module("catalog.evaluate").run_eval
+    except (ImportError, AttributeError) as e:
         raise CliError(f"the evaluation harness is not available: {e}") from None
     ctx.exit(int(run_eval(corpus_dir, out=click.echo, as_json=as_json)))
 

@@ -47,7 +47,9 @@ class OneLineFormatter(logging.Formatter):
         # Twisted's "Unhandled error in Deferred" and similar put the traceback in the message.
         text = text.split("Traceback (most recent call last)", 1)[0].rstrip()
         if record.exc_info and record.exc_info[1] is not None:
-            text += f" ({_describe(record.exc_info[1])})"
+            exc = record.exc_info[1]
+            if _one_line(str(exc)) not in text:  # many messages already quote the exception
+                text += f" ({_describe(exc)})"
         return text
 
 

@@ -27,6 +27,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\bmin(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*(?P<a>{_NUM})\s*{_UNIT}"
         rf"[^.;\n]{{0,40}}?\bmax(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*"
         rf"(?P<b>{_NUM})\s*{_UNIT2}", re.I)),
+    ("list", re.compile(
+        rf"(?<![\w$£€])(?P<a>{_NUM})(?:\s*,\s*{_NUM})*\s*(?:,|or|and)\s*(?P<b>{_NUM})\s*{_UNIT}\b", re.I)),
     ("range", re.compile(
         rf"(?<![\w$£€])(?:between\s+)?(?P<a>{_NUM})\s*(?P<unit_a>weeks?|months?|days?)?{_SEP}(?P<b>{_NUM})\s*{_UNIT}\b",
         re.I)),
@@ -99,6 +101,10 @@ def _read(shape: str, m: re.Match[str]) -> DurationMention | None:
     b = number(g["b"]) if g.get("b") else None
     if shape == "minmax":
         lo, hi = to_weeks(a or 0, unit), to_weeks(b or 0, g.get("unit2") or unit)
+    elif shape == "list":
+        if a is None or b is None or b <= a:
+            return None
+        lo, hi = to_weeks(a, unit), to_weeks(b, unit)
     elif shape == "range":
         unit_a = g.get("unit_a") or unit
         if a is None or b is None or b <= a and unit_a.lower()[0] == unit.lower()[0]:

@@ -8,6 +8,7 @@ pipeline turns into a `rejected` row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from pipelines.classify import classify
@@ -111,17 +112,19 @@ def _same_site(canonical: str | None, url: str) -> bool:
     return bool(canonical) and urlsplit(canonical).netloc == urlsplit(url).netloc  # type: ignore[arg-type]
 
 
-_DURATION_LABEL = __import__("re").compile(r"duration|length|how long|stay|weeks|period|time", __import__("re").I)
-_DURATION_CONTEXT = __import__("re").compile(
+_DURATION_LABEL = re.compile(r"duration|length|how long|stay|weeks|period|time", re.I)
+_DURATION_CONTEXT = re.compile(
     r"\b(?:stay|placement|program|programme|internship|elective|volunteer\w*|minimum|maximum|min\.|max\.|"
-    r"length|duration|between|from|up to|last|lasts|runs? for|join (?:us )?for|commit)\b",
-    __import__("re").I,
+    r"length|duration|between|from|up to|last|lasts|runs? for|join (?:us )?for|commit\w*|spend|choose)\b",
+    re.I,
 )
-_NOT_DURATION = __import__("re").compile(
-    r"\bbefore (?:you )?(?:fly|travel|depart|arriv|start)|\bin advance\b|\bago\b|\bnotice\b|\brefund|"
-    r"\bcancel|\bper week\b|\ba week\b|\bhours?\b|\bwithin\b|\bafter (?:you|your|booking)|\bdeadline\b|"
-    r"\bapply\b[^.]{0,20}\bbefore\b|\bweekend",
-    __import__("re").I,
+# Lengths that are not the stay: lead times, notice periods, ages, years of study, frequencies.
+_NOT_DURATION = re.compile(
+    r"\bbefore (?:you )?(?:fly|travel|depart|arriv|start|your)|\bin advance\b|\bago\b|\bnotice\b|\brefund|"
+    r"\bcancel|\bhours?\b|\bwithin\b|\bafter (?:you|your|booking)|\bdeadline\b|\bbalance\b|\bdue\b|"
+    r"\byears? old\b|\bof age\b|\baged\b|\bexperience\b|\bdegree\b|\bstud(?:y|ies|ying)\b|\btraining\b|"
+    r"\bqualified\b|\bsince\b|\byears? of\b",
+    re.I,
 )
 
 
@@ -132,31 +135,43 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
             ds = find_durations(b.cells[-1])
             if ds:
                 return _combine(ds, b.text)
-    best = None
+    bounded = single = None
     for s in sentences(page):
-        if _NOT_DURATION.search(s.text) and not _DURATION_CONTEXT.search(s.text[:60]):
-            continue
-        ds = [d for d in find_durations(s.text) if d.shape != "single" or _DURATION_CONTEXT.search(s.text)]
-        ds = [d for d in ds if not _NOT_DURATION.search(s.text[max(0, d.start - 30):d.end + 30])]
-        if not ds:
-            continue
-        ranked = [d for d in ds if d.shape in ("minmax", "range", "min", "max")]
-        if ranked:
-            cand = _combine(ranked, s.text)
-            if cand["min_weeks"] is not None and cand["max_weeks"] is not None:
-                return cand
-            best = best or cand
-        elif best is None and _DURATION_CONTEXT.search(s.text):
-            best = _combine(ds[:1], s.text)
+        found = [d for d in find_durations(s.text)
+                 if not _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40])
+                 and not _inside_price(s.text, d)]
+        for d in found:
+            if d.shape != "single" and (_DURATION_CONTEXT.search(s.text) or s.block.kind in ("fact", "text")
+                                        and len(s.text) < 40):
+                bounded = bounded or _combine([d], s.text)
+            elif d.shape == "single" and _DURATION_CONTEXT.search(s.text) and single is None:
+                single = _combine([d], s.text)
+    if bounded:
+        return bounded
     tiers = sorted({f["weeks"] for f in fees if f["kind"] == "program" and f.get("weeks")})
-    if best is not None:
-        if best["max_weeks"] is None and best["min_weeks"] is not None:
-            return best
-        return best
-    if tiers:
+    if len(tiers) >= 2:
         return {"min_weeks": tiers[0], "max_weeks": tiers[-1],
-                "evidence": f"fee table offers {', '.join(str(t) for t in tiers)} weeks"}
+                "evidence": f"fee table offers {', '.join(_fmt(t) for t in tiers)} weeks"}
+    if single:
+        return single
+    if tiers:
+        return {"min_weeks": tiers[0], "max_weeks": tiers[0], "evidence": f"priced for {_fmt(tiers[0])} weeks"}
     return None
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _inside_price(text: str, d: object) -> bool:
+    """'from USD 690 (2 weeks)', '2 weeks: $1,395': a length that labels a price, not the stay."""
+    from pipelines.money import find_money
+
+    start, end = d.start, d.end  # type: ignore[attr-defined]
+    for m in find_money(text):
+        if 0 <= start - m.end <= 4 or 0 <= m.start - end <= 4:
+            return True
+    return False
 
 
 def _combine(ds: list, text: str) -> dict:

@@ -46,11 +46,16 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
 _KIND_PRIORITY = {"deposit": 0, "registration": 1, "donation": 2, "extra": 3, "program": 4}
 # Mentions that are not a charge of this program: discounts, savings, what someone paid, fundraising.
 _NOT_A_FEE = re.compile(
-    r"\b(?:save|saving|discount|off\b|worth|raised|raise|i paid|we paid|paid a little|paid about|spent|"
+    r"\b(?:save|saving|discount|\d+ ?% off|off (?:the|your|all|every)|worth|raised|raise|i paid|we paid|"
+    r"paid a little|paid about|spent|"
     r"budget|salary|earn|funding|grant|scholarship|refund(?:ed)?|cashback|voucher|win|prize)\b|%",
     re.I,
 )
 _THIRD_PARTY = re.compile(r"\b(?:visa|permit|flights?|insurance|vaccin|embassy|consulate)\w*", re.I)
+# "€4 of every daily rate goes to ...": a share of a price, not a price.
+_SHARE_OF = re.compile(r"^\s*(?:of|from) (?:every|each|your|the|our) (?:\w+ )?(?:fee|rate|payment|price|booking)", re.I)
+_EXTRAS_HEADING = re.compile(r"not included|exclud|not covered|doesn.t cover|does not cover|optional|extras?\b|"
+                             r"add-?ons?|additional costs", re.I)
 _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
                             r"(?:hospital|clinic|host|school|community|dispensary|centre|center)", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
@@ -178,16 +183,16 @@ def _nearest(cues: list[tuple[str, re.Pattern[str]]], before: str, after: str,
 
 def _kind(before: str, after: str) -> str:
     """A specific charge word near the price (registration, deposit, ...) outranks a generic 'fee' or 'price'."""
-    specific = _nearest(_KIND_CUES[:4], before[-70:], after[:45], _KIND_PRIORITY)
+    specific = _nearest(_KIND_CUES[:4], before[-160:], after[:45], _KIND_PRIORITY)
     return specific or "program"
 
 
 def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext, prev_end: int = 0,
                  next_start: int | None = None) -> FeeMention | None:
-    before, after = _window(sentence, money, prev_end, next_start)
-    near_before, near_after = before[-30:], after[:30]
+    before, after = _window(sentence, money, prev_end, next_start, before=160)
+    near_before, near_after = before[-45:], after[:30]
     # Money the provider pays its host ("pays the hospital USD 40 a week") is not charged to the participant.
-    if _PROVIDER_PAYS.search(before):
+    if _PROVIDER_PAYS.search(before) or _SHARE_OF.search(after):
         return None
     if _NOT_A_FEE.search(near_before + " " + near_after.split(".")[0][:20]):
         return None
@@ -196,6 +201,8 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
         if not _nearest(_KIND_CUES[:3], before, after):
             return None
     kind = _kind(before, after)
+    if kind == "program" and _EXTRAS_HEADING.search(block.heading):
+        kind = "extra"  # a price in a list of what is not included is an optional extra
     if kind == "extra" and re.search(r"\b(?:extra|additional|further)\s+weeks?\b", before[-40:] + after[:40], re.I):
         kind = "program"
     basis = _nearest(_BASIS_CUES, before[-60:], near_after) if kind == "program" else _nearest(
@@ -262,7 +269,7 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) 
                     basis = "one_time"
                 else:
                     basis = "total"
-                    weeks = _single_weeks(label) if col else None
+                    weeks = (_single_weeks(label) or _bare_number_weeks(label, headers)) if col else None
                     if weeks is None:
                         weeks = _single_weeks(header) or _bare_number_weeks(header, headers)
             out.append(FeeMention(money.amount, money.amount_max, money.currency or ctx.dollar, basis, kind,

@@ -18,9 +18,9 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("insurance", re.compile(r"\binsurance\b", re.I)),
     ("flights", re.compile(r"\bflights?\b|\bairfares?\b|\bair tickets?\b|\binternational travel\b", re.I)),
     ("internet", re.compile(r"\bwi-?fi\b|\binternet\b", re.I)),
-    ("accommodation", re.compile(r"\baccommodation\b|\broom\b|\bbed\b|\bhousing\b|\bhouse\b|\bhomestay\b|"
+    ("accommodation", re.compile(r"\baccommodation\b|\brooms?\b|\bbeds?\b|\bhousing\b|\bhomestay\b|"
                                  r"\bhost famil\w+|\blodging\b|\bdorm\w*|\bguest ?house\b|\bhostel\b|\bapartment\b|"
-                                 r"\bnights?\b", re.I)),
+                                 r"\bhotel\b", re.I)),
     ("meals", re.compile(r"\bmeals?\b|\bbreakfasts?\b|\blunch(?:es)?\b|\bdinners?\b|\bfood\b|\bboard\b|"
                          r"\bcooked\b", re.I)),
     ("orientation", re.compile(r"\borientation\b|\binduction\b|\bbriefing\b|\bwelcome session\b", re.I)),
@@ -41,7 +41,8 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _INCL_HEADING = re.compile(r"\binclud|\bcovers?\b|\bwhat(?:'s|’s| is| you get)\b(?!.*not)|\byour fee\b|"
                            r"\bthe price\b|\bin the price\b|\bfee pays for\b", re.I)
-_EXCL_HEADING = re.compile(r"\bnot included\b|\bexclud|\bnot covered\b|\bnot in the price\b|\bextra costs?\b|"
+_EXCL_HEADING = re.compile(r"\bnot included\b|\b(?:doesn.t|does not|don.t|do not) include|\bdoesn.t cover|\bdoes not cover|\bdon.t cover|\bisn.t included|"
+                           r"\baren.t included|\bnot part of the (?:fee|price)|\bexclud|\bnot covered\b|\bnot in the price\b|\bextra costs?\b|"
                            r"\byou (?:will )?(?:need to )?pay (?:for )?yourself\b|\bwhat(?:'s|’s| is) not\b|"
                            r"\bnot part of\b|\badditional costs\b", re.I)
 _INCL_CUE = re.compile(r"\b(?:includes?|including|included|covers?|covering|pays? for|comes with|take care of)\b",
@@ -57,11 +58,17 @@ def terms_in(text: str) -> list[str]:
     out = []
     for part in re.split(r",|;|\band\b|\bor\b|\bplus\b|/|&", text):
         for term, pat in _TERMS:
-            if pat.search(part):
-                if term not in out:
-                    out.append(term)
+            if pat.search(part) and term not in out:
+                out.append(term)
+            # "visa fees" is not also "visa support"
+            if term == "visa_fees" and term in out and pat.search(part):
                 break
     return out
+
+
+_PASSIVE_INCL = re.compile(r"^(.{3,120}?)\b(?:is|are) (?:also )?included\b", re.I)
+_PRICE_FOR = re.compile(r"^((?:room|board|accommodation|meals?|food|lodging|homestay)\b[^.:$£€]{0,60}?)"
+                        r"(?::|\bis\b|\bare\b|\bcosts?\b)\s*(?:[$£€₹]|US\$|USD|EUR|GBP)", re.I)
 
 
 def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
@@ -87,11 +94,19 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
         if ex:
             _add(excludes, terms_in(s.text[ex.end():]))
             evidence.append(s.text)
-        elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program)s?\b|\bit\b", s.text, re.I):
+        elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program|contribution)s?\b|\bit\b",
+                               s.text, re.I):
             _add(includes, terms_in(s.text[inc.end():]))
             evidence.append(s.text)
         elif re.search(r"\b(?:fee|price|rate|cost)s?\b[^.]{0,30}\b(?:pays? for|covers?)\b", s.text, re.I):
             _add(includes, terms_in(s.text))
+            evidence.append(s.text)
+        elif passive := _PASSIVE_INCL.search(s.text):
+            _add(includes, terms_in(passive.group(1)))
+            evidence.append(s.text)
+        elif _PRICE_FOR.search(s.text):
+            # "Room and board at the volunteer house: $140 per week" names what the price buys.
+            _add(includes, terms_in(_PRICE_FOR.search(s.text).group(1)))
             evidence.append(s.text)
     includes = [t for t in includes if t not in excludes or t == "supervision"]
     return includes, excludes, " / ".join(evidence[:3]) if evidence else None

@@ -12,7 +12,9 @@ import re
 from pipelines.page import Page, Sentence, sentences, snippet
 
 OBSERVE = re.compile(
-    r"\b(?:observ(?:e|es|ing|ation)|shadow(?:s|ing)?|watch(?:ing)?|sit(?:ting)? in on|sit in|follow(?:ing)? "
+    r"\b(?:observ(?:e|es|ing|ation)|shadow(?:s|ing)?|watch(?:es|ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
+    r"nurses?|midwives|team|staff)|doctors|surgeons|procedures|operations|surgery|deliveries|births|consultations)|"
+    r"sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
     r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"
     r"(?:join|attend)(?:ing)? (?:the )?(?:morning |daily )?(?:ward )?rounds?|observership)\b",
     re.I,
@@ -20,35 +22,41 @@ OBSERVE = re.compile(
 DO = re.compile(
     r"\b(?:tak(?:e|ing) (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|patient histories|"
     r"a history|measurements|notes)|measur(?:e|ing)|record(?:ing)? (?:vital|observations|patient)|"
-    r"assist(?:s|ing)? (?:with|in|the)|help(?:s|ing)? (?:with|deliver|to|in|run|out|the)|"
-    r"(?:run|runs|running|lead|leading|deliver|delivering|give|giving|prepare|preparing|plan|planning|teach|"
-    r"teaching|conduct|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
+    r"assist(?:s|ing)? (?:with|in|the|at)|help(?:s|ing)? (?:with |in |to |out )?(?:the )?(?:\w+ ){0,2}(?:patients?|"
+    r"care|clinics?|wards?|wounds?|dressings?|deliver|screening|camps?|sessions?|lessons|mothers|children|feeding|"
+    r"registration|triage|checks?|tests?|outreach|run|nurses|staff|team|families)|"
+    r"take (?:an )?active part|take part in (?:\w+ ){0,2}(?:checks|care|deliveries|clinics|screening|outreach)|"
+    r"monitor(?:ing)? (?:women|patients|labou?r|vital|mothers|babies)|carry(?:ing)? out (?:\w+ ){0,3}(?:procedures|"
+    r"tasks|checks|tests|screenings?|surveys?|assessments)|"
+    r"(?:run|running|lead|leading|deliver|delivering|give|giving|prepare|preparing|plan|planning|teach|"
+    r"conduct|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
     r"(?:\w+ ){0,3}(?:sessions?|talks?|workshops?|classes|lessons|surveys?|screenings?|campaigns?|activities|"
     r"education|teaching|clinics?|programmes?|programs?|health)|clean(?:ing)? and dress(?:ing)?|dress(?:ing)? "
     r"wounds?|wound care|register(?:ing)? patients|weigh(?:ing)?|triage|suture|suturing|clerk(?:ing)?|"
     r"examin(?:e|ing) patients|exam(?:ine|ination)|history taking|practi[cs]e (?:history|clinical|examination|"
     r"your)|scrub(?:bing)? in|car(?:e|ing) for|feed(?:ing)|bath(?:e|ing)|distribut\w+|hand(?:ing)? out|"
-    r"count(?:ing)? (?:tablets|pills|medicines)|dispens\w+|stock(?:ing)?|collect(?:ing)? data|data collection|"
+    r"count(?:ing)? (?:tablets|pills|medicines)|dispens(?:e|ing) (?:medicines?|medications?|drugs)|stock(?:ing)? shelves|collect(?:ing)? data|data collection|"
     r"door-to-door|home visits|visit(?:ing)? (?:patients|families|homes)|accompany(?:ing)? (?:\w+ ){0,2}(?:on|to)|"
     r"support(?:ing)? (?:the )?(?:nurses|staff|midwives|mothers|patients|team)|administer\w*|give injections|"
     r"deliver(?:ing)? babies|assist(?:ing)? (?:at|with|in) (?:births|deliveries)|perform\w*|treat(?:ing)? patients|"
-    r"diagnos\w+|draw(?:ing)? blood|rapid tests|test(?:ing)? for|vaccinat\w+|immunis\w+|hands-on)\b",
+    r"diagnos\w+|draw(?:ing)? blood|rapid tests|test(?:ing)? for|vaccinat(?:e|ing) (?:children|patients|babies)|"
+    r"hands-on|suture|suturing)\b",
     re.I,
 )
 _PARTICIPANT = re.compile(
-    r"\b(?:you|you'll|you’ll|your|volunteers?|interns?|students?|participants?|electives?|trainees?|"
+    r"\b(?:you|you'll|you’ll|your|volunteers?|interns?|students?|participants?|electives?|trainees?|everyone|"
     r"pre-?meds?|nurses? on the programme)\b",
     re.I,
 )
 _TASK_HEADING = re.compile(
     r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|"
     r"placement|duties)|tasks?|duties|activities|role|typical (?:day|week)|day to day|day-to-day|responsibilit|"
-    r"what to expect|the work|schedule|involvement|experience|rotation",
+    r"what to expect|the work|clinical work|schedule|involvement|experience|rotation|your time",
     re.I,
 )
 NEGATION = re.compile(
     r"\b(?:not|never|no|cannot|can't|can’t|won't|won’t|don't|don’t|do not|does not|without|only our own staff|"
-    r"nor)\b[^.;]{0,60}$",
+    r"nor|unlike|rather than|instead of)\b[^.;]{0,60}$",
     re.I,
 )
 NOT_OBSERVE = re.compile(r"\bobservations?\b\s*(?:chart|ward)|\bobserve (?:local )?(?:customs|culture)", re.I)
@@ -75,7 +83,18 @@ def participant_sentences(page: Page) -> list[Sentence]:
     return out
 
 
+_OBSERVE_ONLY = re.compile(
+    r"\bobserv(?:e|ation|ational|er)[- ]only\b|\bonly (?:to )?observe\b|\bstrictly observ|\bpurely observ|"
+    r"\bobservership\b|\bno hands-on\b|\bwill not (?:be )?(?:examin|treat|touch)",
+    re.I,
+)
+
+
 def extract_participation(page: Page) -> tuple[str | None, str | None]:
+    for s in sentences(page):
+        m = _OBSERVE_ONLY.search(s.text)
+        if m and not NEGATION.search(s.text[max(0, m.start() - 60):m.start()]):
+            return "observation", snippet(s.text, m)
     observe_ev = do_ev = None
     for s in participant_sentences(page):
         if observe_ev is None and (m := _activity(s, OBSERVE)):

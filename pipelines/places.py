@@ -136,6 +136,7 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
             if isinstance(val, str):
                 vote(val, 6, True)
     vote(page.h1, 6, True)
+    vote(page.description, 2, True)
     title = _strip_site_name(page.title, page)
     vote(title, 4, True)
     for b in page.blocks:
@@ -146,6 +147,9 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
     for s in sentences(page):
         if not _NOT_PLACEMENT.search(s.text):
             vote(s.text, 1, False)
+    if not votes:
+        # Last resort: the site's own chrome (an NGO's address in its footer) still names the country.
+        vote(page.full_text, 1, False)
     if not votes:
         return None, None
     iso, _ = votes.most_common(1)[0]
@@ -177,6 +181,13 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
             evidence = evidence or snippet(text)
 
     take(page.h1)
+    for s in sentences(page):
+        # Villages are too small for the gazetteer: "in Mtoni village", "the village of X".
+        for m in _VILLAGE.finditer(s.text):
+            name = m.group(1) or m.group(2)
+            if name not in found and not _is_country_word(name):
+                found.append(name)
+                evidence = evidence or snippet(s.text, m)
     for b in page.blocks:
         if b.kind == "fact" and _FACT_LABEL.search(b.label):
             take(b.cells[-1])
@@ -189,6 +200,9 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
                      r"villages?|based|work|rotate|outreach|community)\b", s.text, re.I):
             take(s.text)
     return found, evidence
+
+
+_VILLAGE = re.compile(r"\b(?:in|at|of|from) ([A-Z][a-z]+) (?:village|town)\b|\b(?:village|town) of ([A-Z][a-z]+)\b")
 
 
 def _is_country_word(name: str) -> bool:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pipelines.page import Page, norm_space
 
 _RUN_BY = re.compile(
-    r"\b(?:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) by\s*:?\s*"
+    r"\b(?i:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) (?i:by)\s*:?\s*"
     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6})",
 )
 _ORG_LABEL = re.compile(r"^(?:organi[sz]ation|host organi[sz]ation|provider|run by|organi[sz]er|partner)$", re.I)

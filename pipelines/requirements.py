@@ -13,7 +13,11 @@ _NONE_NEEDED = re.compile(
     r"\bno (?:medical |clinical |prior )*(?:experience|qualifications?|background)\b|"
     r"\bopen to (?:anyone|everyone|all)\b|\bwithout (?:any )?(?:medical |clinical )?(?:experience|training)\b|"
     r"\b(?:pre-?med(?:ical)?|high[- ]school|gap[- ]year|school leavers?|sixth[- ]form|secondary school)\b|"
-    r"\banyone (?:aged|over|from)\b|\bno matter (?:what|your) (?:background|experience)\b",
+    r"\banyone (?:aged|over|from)\b|\bno matter (?:what|your) (?:background|experience)\b|"
+    r"\b(?:don't|don’t|do not|doesn't|doesn’t|does not|won't|won’t) need (?:a |any )?(?:\w+ )?(?:background|"
+    r"experience|qualifications?|training|degree)\b|\beveryone (?:aged|over|is welcome)\b|"
+    r"\b(?:medical|clinical|health(?:care)?) (?:experience|background|qualifications?) (?:is )?(?:not|isn.t) "
+    r"(?:needed|required|necessary)\b",
     re.I,
 )
 _REQUIRED = re.compile(

@@ -16,7 +16,7 @@ _FLEXIBLE = re.compile(
     re.I,
 )
 _FIXED = re.compile(
-    rf"\bintakes?\b|\bcohorts?\b|\bfixed (?:start )?dates?\b|\bdepartures?\b[^.]{{0,30}}\b{_MONTHS}\b|"
+    rf"\bintakes?\b|\bcohorts?\b|\b(?:fixed|set) (?:start )?dates?\b|\bdepartures?\b[^.]{{0,30}}\b{_MONTHS}\b|"
     rf"\bstarts? (?:on|dates?:?)\s+(?:\w+ )?\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b[^.]{{0,40}}\b(?:start|begin|arriv|depart)|"
     rf"\b(?:start|begin|run)s?\b[^.]{{0,40}}\b(?:in|on|every)\s+{_MONTHS}\b|"

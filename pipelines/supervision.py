@@ -15,7 +15,7 @@ from pipelines.page import Page, sentences, snippet
 _CLAIM = re.compile(
     r"\bunder (?:the )?(?:direct |close |constant |full )?(?:supervision|guidance|direction|watchful eye)\b|"
     r"\bsupervised (?:by|at all times|throughout)\b|\b(?:clinical |close |direct |full )?supervision (?:of|from|by)\b|"
-    r"\bsupervisors?\b|\bmentor(?:ed|s|ing)?\b|\bguided by\b|\boverseen by\b|\bsupervises\b|"
+    r"\bsupervisors?\b|\bmentor(?:ed|s|ing)?\b|\bguided (?:\w+ ){0,2}by\b|\boverseen by\b|\bsupervises\b|"
     r"\b(?:is|are|will be) supervised\b|\bclinical supervision\b|\bsupervision (?:is|will be) provided\b|"
     r"\b(?:each|every) (?:intern|volunteer|student|participant) (?:has|is assigned|gets) (?:a|an|their own)\b",
     re.I,
@@ -30,7 +30,7 @@ _LICENSED = re.compile(
     r"|midwi\w+|physicians?))\b|\b(?:doctors?|physicians?|nurses?|midwi(?:fe|ves)|dentists?|specialists?|"
     r"surgeons?|consultants?|paediatricians?|pediatricians?|obstetricians?|gynaecologists?|pharmacists?|"
     r"physiotherapists?|physical therapists?|clinical officers?|medical officers?|GPs?|registrars?|"
-    r"anaesthetists?|MBBS|MD)\b",
+    r"anaesthetists?|MBBS|MD|nursing (?:team|staff))\b",
     re.I,
 )
 

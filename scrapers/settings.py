@@ -55,9 +55,10 @@ DEPTH_LIMIT = 6
 # rarely has more than a few hundred pages, so 500 bounds runaway crawls of CMS traps.
 INTERNSCOPE_MAX_PAGES = 500
 
-# The telnet console opens a TCP port per crawl process; the catalog runs crawls in
-# child processes and never uses it.
+# The telnet console and the remote-control HTTP server each open a TCP port per crawl
+# process; the catalog runs crawls in child processes and uses neither.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Pipelines ----------------------------------------------------------------------
 # Named as strings only: scrapers/ must not import pipelines/ or catalog/ (see

@@ -5,7 +5,8 @@ Concrete spiders are declarations (All The Places style): a `name`, optionally
 here, built on Scrapy's own machinery:
 
 * Sitemaps come from SitemapSpider: the `Sitemap:` lines of each start origin's
-  robots.txt and its `/sitemap.xml` (a missing one is a quiet 404).
+  robots.txt and its `/sitemap.xml` (a missing one is a quiet 404), requested once the
+  start URL's server has answered.
 * Links are read with one raw lxml XPath over the tree parsel has already parsed
   (about 0.2 ms for 266 links versus 12.7 ms for LinkExtractor, see FIELD-NOTES),
   keeping LinkExtractor's deny-extension list.
@@ -87,6 +88,7 @@ class _Start:
     site: str
     hosts: set[str] = field(default_factory=set)
     pages: int = 0
+    sitemaps_requested: bool = False
 
 
 def parse_start_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -231,18 +233,6 @@ class ProviderSpider(SitemapSpider):
         owner = next((s for s in self._starts.values() if netloc in s.hosts), None)
         return owner if owner is not None else next(iter(self._starts.values()))
 
-    def _sitemap_sources(self) -> Iterator[tuple[str, _Start]]:
-        for start in self._starts.values():
-            yield f"{start.site}/robots.txt", start
-            yield f"{start.site}/sitemap.xml", start
-        for url in self.sitemap_urls:
-            if not is_http_url(url):
-                continue
-            netloc = urlsplit(_canonical(url)).netloc
-            owner = next((s for s in self._starts.values() if netloc in s.hosts), None)
-            if owner is not None:
-                yield _canonical(url), owner
-
     def _page_request(self, url: str, start: _Start, depth: int, *, via: str = "link") -> Request | None:
         """A request for a page, or None when it is off-host, non-HTML by extension,
         already requested, too deep or over the start URL's page budget."""
@@ -282,14 +272,27 @@ class ProviderSpider(SitemapSpider):
             if unfolded != start.url:
                 meta[META_UNFOLDED] = unfolded
             yield Request(start.url, callback=self.parse, errback=self._page_failed, meta=meta)
-        if self.use_sitemaps:
-            for url, start in self._sitemap_sources():
-                yield Request(
-                    url,
-                    callback=self._parse_sitemap,
-                    errback=self._sitemap_failed,
-                    meta={META_START: start.url},
-                )
+
+    def _sitemap_requests(self, start: _Start) -> Iterator[Request]:
+        """robots.txt (for its Sitemap: lines), /sitemap.xml and declared sitemaps of a
+        start URL's site, once. They are asked for only after the start URL's server has
+        answered, so an unreachable site fails fast instead of retrying three more URLs."""
+        if not self.use_sitemaps or start.sitemaps_requested:
+            return
+        start.sitemaps_requested = True
+        urls = [f"{start.site}/robots.txt", f"{start.site}/sitemap.xml"]
+        for url in self.sitemap_urls:
+            if is_http_url(url) and urlsplit(_canonical(url)).netloc in start.hosts:
+                urls.append(_canonical(url))
+        for url in urls:
+            yield Request(
+                url,
+                callback=self._parse_sitemap,
+                errback=self._sitemap_failed,
+                # depth_reset (DepthMiddleware, 2.18+): a sitemap is a listing of the
+                # site, not a link hop, so the pages it lists are at SITEMAP_DEPTH.
+                meta={META_START: start.url, "depth_reset": True},
+            )
 
     def _parse_sitemap(self, response: Response) -> Iterable[Request]:
         # SitemapSpider reads robots.txt `Sitemap:` lines, sitemap indexes and urlsets;
@@ -378,6 +381,7 @@ class ProviderSpider(SitemapSpider):
             # A start URL that redirects (http -> https, bare -> www) names the host the
             # site really lives on: its links count as same-site too.
             start.hosts.add(netloc)
+            yield from self._sitemap_requests(start)
         elif netloc not in start.hosts:
             self._count("offsite_redirects")
             yield from self._fallback(response.request)
@@ -452,6 +456,7 @@ class ProviderSpider(SitemapSpider):
                 # pages may still be reachable) and the status is reported.
                 self._append_stat("start_url_http_errors", f"{request.url}: {reason}")
                 self.logger.warning("start URL %s answered %s", request.url, reason)
+                yield from self._sitemap_requests(self._start_for(request))
             else:
                 self._count("start_urls_failed")
                 self._append_stat("start_url_errors", f"{request.url}: {reason}")
