@@ -144,7 +144,11 @@ def _open_write(db_path: Path) -> sqlite_utils.Database:
 @click.option("--quiet", is_flag=True, help="Only warnings and errors from the crawler.")
 @click.pass_context
 def crawl(
-    ctx: click.Context, urls: tuple[str, ...], db_path: Path, max_pages: int | None, depth: int | None,
+    ctx: click.Context,
+    urls: tuple[str, ...],
+    db_path: Path,
+    max_pages: int | None,
+    depth: int | None,
     quiet: bool,
 ) -> None:
     """Crawl provider sites from their start URLs into the catalog."""
@@ -173,16 +177,21 @@ def crawl(
     click.echo(
         f"Crawled {counts['pages']} pages into {db_path}: programs {counts['new']} new, "
         f"{counts['updated']} updated, {counts['unchanged']} unchanged; {counts['rejected']} rejected "
-        f"(finish reason: {result.reason})"
+        f"({result.reason})"
     )
     if result.exit_code:
-        click.echo(f"Error: crawl did not finish cleanly: {result.reason}", err=True)
+        click.echo(f"Error: {_one_line(result.reason)}", err=True)
     ctx.exit(int(result.exit_code))
 
 
 def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
-    keys = {"pages": "pages_stored", "new": "programs_new", "updated": "programs_updated",
-            "unchanged": "programs_unchanged", "rejected": "rejected"}
+    keys = {
+        "pages": "pages_stored",
+        "new": "programs_new",
+        "updated": "programs_updated",
+        "unchanged": "programs_unchanged",
+        "rejected": "rejected",
+    }
     if "internscope/pages_stored" in stats or "internscope/crawl_run_id" not in stats:
         return {name: int(stats.get(f"internscope/{key}", 0) or 0) for name, key in keys.items()}
     # A crawl that stored nothing has no pages_stored stat; the run row is authoritative.
@@ -193,7 +202,8 @@ def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
     try:
         row = db.execute(
             "SELECT pages_seen, programs_new, programs_updated, programs_unchanged, rejected "
-            "FROM crawl_runs WHERE id = ?", [stats["internscope/crawl_run_id"]],
+            "FROM crawl_runs WHERE id = ?",
+            [stats["internscope/crawl_run_id"]],
         ).fetchone()
     finally:
         db.close()
@@ -204,8 +214,9 @@ def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
 
 
 # Always JSON in CSV, null included, so a column holds one type a reader can parse.
-_JSON_COLUMNS = frozenset({"cities", "fees", "includes", "excludes", "duration", "supervision", "flags",
-                           "evidence"})
+_JSON_COLUMNS = frozenset(
+    {"cities", "fees", "includes", "excludes", "duration", "supervision", "flags", "evidence"}
+)
 
 
 def _csv_cell(field: str, value: Any) -> str:
@@ -237,11 +248,20 @@ def _write_export(db: sqlite_utils.Database, fmt: str, out: IO[str]) -> int:
 @main.command()
 @_db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"], case_sensitive=False), default="jsonl",
-    show_default=True, help="jsonl: one JSON record per line; csv: nested fields as JSON text.",
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"], case_sensitive=False),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON record per line; csv: nested fields as JSON text.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write here instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here instead of stdout.",
+)
 def export(db_path: Path, fmt: str, output: Path | None) -> None:
     """Export every program, one per line (JSONL) or row (CSV)."""
     fmt = fmt.lower()
@@ -267,8 +287,13 @@ def export(db_path: Path, fmt: str, output: Path | None) -> None:
 
 # ---------------------------------------------------------------- programs
 
-_BASIS_LABEL = {"total": "total", "per_week": "/week", "per_month": "/month", "per_day": "/day",
-                "one_time": "one-time"}
+_BASIS_LABEL = {
+    "total": "total",
+    "per_week": "/week",
+    "per_month": "/month",
+    "per_day": "/day",
+    "one_time": "one-time",
+}
 
 
 def _money(amount: float | None, currency: str | None) -> str:
@@ -302,29 +327,47 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 @_db_option
 @click.option("--country", metavar="CC", help="ISO 3166-1 alpha-2 placement country, e.g. GH.")
 @click.option("--flag", metavar="CODE", help="Only programs carrying this red flag, e.g. no_supervision.")
-@click.option("--max-fee", type=click.FloatRange(min=0), metavar="N",
-              help="Cheapest program fee at most N (programs without a stated fee are left out).")
+@click.option(
+    "--max-fee",
+    type=click.FloatRange(min=0),
+    metavar="N",
+    help="Cheapest program fee at most N (programs without a stated fee are left out).",
+)
 @click.option("--currency", metavar="CUR", help="Cheapest program fee in this ISO 4217 currency.")
 @click.option("--provider", metavar="NAME", help="Provider name contains NAME (case-insensitive).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list instead of a table.")
 def programs(
-    db_path: Path, country: str | None, flag: str | None, max_fee: float | None, currency: str | None,
-    provider: str | None, as_json: bool,
+    db_path: Path,
+    country: str | None,
+    flag: str | None,
+    max_fee: float | None,
+    currency: str | None,
+    provider: str | None,
+    as_json: bool,
 ) -> None:
     """List programs, optionally filtered."""
     db = _open_read(db_path)
     try:
-        rows = list(iter_programs(db, country=country, flag=flag, max_fee=max_fee, currency=currency,
-                                  provider=provider))
+        rows = list(
+            iter_programs(
+                db, country=country, flag=flag, max_fee=max_fee, currency=currency, provider=provider
+            )
+        )
     finally:
         db.close()
     if as_json:
         listing = [
             {
-                "url": r["url"], "title": r["title"], "provider": r["provider"], "country": r["country"],
-                "min_program_fee": r["min_program_fee"], "min_fee_currency": r["min_fee_currency"],
-                "min_fee_basis": r["min_fee_basis"], "flags": r["flag_codes"],
-                "first_seen": r["first_seen"], "last_seen": r["last_seen"],
+                "url": r["url"],
+                "title": r["title"],
+                "provider": r["provider"],
+                "country": r["country"],
+                "min_program_fee": r["min_program_fee"],
+                "min_fee_currency": r["min_fee_currency"],
+                "min_fee_basis": r["min_fee_basis"],
+                "flags": r["flag_codes"],
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
             }
             for r in rows
         ]
@@ -334,7 +377,13 @@ def programs(
         click.echo("No programs match.", err=True)
         return
     table_rows = [
-        [r["url"], _truncate(r["title"], 48), r["country"] or "-", _fee_label(r), ",".join(r["flag_codes"]) or "-"]
+        [
+            r["url"],
+            _truncate(r["title"], 48),
+            r["country"] or "-",
+            _fee_label(r),
+            ",".join(r["flag_codes"]) or "-",
+        ]
         for r in rows
     ]
     click.echo(_table(["URL", "TITLE", "COUNTRY", "FROM", "FLAGS"], table_rows))
@@ -381,7 +430,7 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
     def field(label: str, value: Any, snippet: str | None) -> None:
         out.append(f"  {label:<20} {_show_value(value)}")
         if snippet:
-            out.append(f"  {'':<20}   evidence: \"{_one_line(snippet)}\"")
+            out.append(f'  {"":<20}   evidence: "{_one_line(snippet)}"')
 
     for name in ("provider", "title", "country", "cities", "includes", "excludes", "start_dates"):
         field(name, rec[name], evidence.get(name))
@@ -389,17 +438,43 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
     if duration is None:
         field("duration", None, evidence.get("duration"))
     else:
-        field("duration", f"{_weeks(duration['min_weeks'])} to {_weeks(duration['max_weeks'])} weeks",
-              duration["evidence"])
+        field(
+            "duration",
+            f"{_weeks(duration['min_weeks'])} to {_weeks(duration['max_weeks'])} weeks",
+            duration["evidence"],
+        )
     sup = rec["supervision"]
-    field("supervision", f"claimed: {_show_value(sup['claimed'])}, licensed: {_show_value(sup['licensed'])}",
-          sup["evidence"] or evidence.get("supervision"))
-    for name in ("participation", "experience_required", "min_age", "legal_info", "safety_info",
-                 "community_benefit"):
+    field(
+        "supervision",
+        f"claimed: {_show_value(sup['claimed'])}, licensed: {_show_value(sup['licensed'])}",
+        sup["evidence"] or evidence.get("supervision"),
+    )
+    for name in (
+        "participation",
+        "experience_required",
+        "min_age",
+        "legal_info",
+        "safety_info",
+        "community_benefit",
+    ):
         field(name, rec[name], evidence.get(name))
-    shown = {"provider", "title", "country", "cities", "includes", "excludes", "start_dates", "duration",
-             "supervision", "participation", "experience_required", "min_age", "legal_info", "safety_info",
-             "community_benefit"}
+    shown = {
+        "provider",
+        "title",
+        "country",
+        "cities",
+        "includes",
+        "excludes",
+        "start_dates",
+        "duration",
+        "supervision",
+        "participation",
+        "experience_required",
+        "min_age",
+        "legal_info",
+        "safety_info",
+        "community_benefit",
+    }
     for name in sorted(set(evidence) - shown):
         field(f"evidence[{name}]", "", evidence[name])
 
@@ -410,13 +485,15 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
             amount += f" to {_money(fee['amount_max'], None)}"
         weeks = f", {fee['weeks']:g} weeks" if fee["weeks"] is not None else ""
         out.append(f"  {i}. {amount} {fee['basis']} ({fee['kind']}{weeks})")
-        out.append(f"     evidence: \"{_one_line(fee['evidence'])}\"")
+        out.append(f'     evidence: "{_one_line(fee["evidence"])}"')
     out.append(f"flags ({len(rec['flags'])})")
     for flag in rec["flags"]:
         out.append(f"  [{flag['severity']}] {flag['code']}")
-        out.append(f"     evidence: \"{_one_line(flag['evidence'])}\"")
-    out.append(f"first seen {rec['first_seen']}, last seen {rec['last_seen']}, "
-               f"last changed {row.get('last_changed')}")
+        out.append(f'     evidence: "{_one_line(flag["evidence"])}"')
+    out.append(
+        f"first seen {rec['first_seen']}, last seen {rec['last_seen']}, "
+        f"last changed {row.get('last_changed')}"
+    )
     click.echo("\n".join(out))
 
 
@@ -451,10 +528,11 @@ def summary(db_path: Path, as_json: bool) -> None:
     if run is None:
         lines.append("Last crawl run: none yet")
     else:
+        finished = run["finished_at"] or "(running or interrupted)"
         lines.append(
             f"Last crawl run #{run['id']} ({info['crawl_runs']} in all): started {run['started_at']}, "
-            f"finished {run['finished_at'] or '(running or interrupted)'}, reason {run['finish_reason'] or '-'}; "
-            f"{run['pages_seen']} pages, programs {run['programs_new']} new / {run['programs_updated']} updated / "
+            f"finished {finished}, reason {run['finish_reason'] or '-'}; {run['pages_seen']} pages, "
+            f"programs {run['programs_new']} new / {run['programs_updated']} updated / "
             f"{run['programs_unchanged']} unchanged, {run['rejected']} rejected, {run['errors']} errors"
         )
     click.echo("\n".join(lines))
@@ -470,10 +548,21 @@ def summary(db_path: Path, as_json: bool) -> None:
 def eval_command(ctx: click.Context, corpus_dir: Path, as_json: bool) -> None:
     """Measure crawler and extractors against a labelled corpus (sites/ and gold/)."""
     try:
-        run_eval = importlib.import_module("catalog.evaluate").run_eval
+        evaluate = importlib.import_module("catalog.evaluate")
+        run_eval = evaluate.run_eval
     except (ImportError, AttributeError) as e:
         raise CliError(f"the evaluation harness is not available: {e}") from None
-    ctx.exit(int(run_eval(corpus_dir, out=click.echo, as_json=as_json)))
+    # The harness's own error type (if it has one) carries a user-facing message.
+    expected: tuple[type[BaseException], ...] = tuple(
+        e
+        for e in (getattr(evaluate, "EvalError", None), getattr(evaluate, "CrawlError", None))
+        if isinstance(e, type) and issubclass(e, Exception)
+    )
+    try:
+        code = run_eval(corpus_dir, out=click.echo, as_json=as_json)
+    except expected as e:
+        raise CliError(str(e)) from None
+    ctx.exit(int(code))
 
 
 if __name__ == "__main__":  # pragma: no cover

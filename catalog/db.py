@@ -180,7 +180,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (_MIGRATION_1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES: tuple[str, ...] = (
-    "programs", "fees", "flags", "pages", "page_html", "crawl_runs", "rejected", "program_changes",
+    "programs",
+    "fees",
+    "flags",
+    "pages",
+    "page_html",
+    "crawl_runs",
+    "rejected",
+    "program_changes",
 )
 
 
@@ -286,9 +293,7 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
         raise CatalogError(f"{path} is not a SQLite catalog or is corrupt ({e})") from None
 
 
-def open_catalog(
-    path: str | Path, *, create: bool = True, readonly: bool = False
-) -> sqlite_utils.Database:
+def open_catalog(path: str | Path, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
     """Open (and, unless read-only, create and migrate) the catalog at `path`.
 
     Read-only opens use `mode=ro`, so analysts can query while a crawl writes.

@@ -25,18 +25,56 @@ __all__ = [
 
 # The JSONL export shape, in order. Changing it changes a published format.
 EXPORT_FIELDS: tuple[str, ...] = (
-    "url", "provider", "title", "country", "cities", "fees", "includes", "excludes", "duration",
-    "start_dates", "supervision", "participation", "experience_required", "min_age", "legal_info",
-    "safety_info", "community_benefit", "flags", "evidence", "first_seen", "last_seen",
+    "url",
+    "provider",
+    "title",
+    "country",
+    "cities",
+    "fees",
+    "includes",
+    "excludes",
+    "duration",
+    "start_dates",
+    "supervision",
+    "participation",
+    "experience_required",
+    "min_age",
+    "legal_info",
+    "safety_info",
+    "community_benefit",
+    "flags",
+    "evidence",
+    "first_seen",
+    "last_seen",
 )
 FEE_FIELDS: tuple[str, ...] = ("amount", "amount_max", "currency", "basis", "kind", "weeks", "evidence")
 
 # Query parameters that identify a visitor or a campaign, not a page; the crawler
 # drops the same kind when it canonicalises, so a pasted link still resolves.
-_TRACKING_PARAMS = frozenset({
-    "ref", "ref_src", "source", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
-    "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "trk", "sessionid",
-})
+_TRACKING_PARAMS = frozenset(
+    {
+        "ref",
+        "ref_src",
+        "source",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "trk",
+        "sessionid",
+    }
+)
 
 _PROGRAMS_SELECT = """
 SELECT p.*,
@@ -123,7 +161,8 @@ def canonical_candidates(url: str) -> list[str]:
         candidates.append(crawler_form)
     parts = urlsplit(url)
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith("utm_")
     ]
     clean_parts = parts._replace(
@@ -182,13 +221,17 @@ def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "country": rec.get("country"),
         "cities": list(rec.get("cities") or []),
         "fees": [
-            {k: (fee.get(k) if k in ("currency", "basis", "kind", "evidence") else _num(fee.get(k)))
-             for k in FEE_FIELDS}
+            {
+                k: (fee.get(k) if k in ("currency", "basis", "kind", "evidence") else _num(fee.get(k)))
+                for k in FEE_FIELDS
+            }
             for fee in rec.get("fees") or []
         ],
         "includes": list(rec.get("includes") or []),
         "excludes": list(rec.get("excludes") or []),
-        "duration": None if not duration else {
+        "duration": None
+        if not duration
+        else {
             "min_weeks": _num(duration.get("min_weeks")),
             "max_weeks": _num(duration.get("max_weeks")),
             "evidence": duration.get("evidence"),
@@ -242,7 +285,9 @@ def catalog_summary(db: sqlite_utils.Database) -> dict[str, Any]:
         "providers": providers,
         "pages": scalar("SELECT count(*) FROM pages"),
         "fees": scalar("SELECT count(*) FROM fees"),
-        "programs_with_program_fee": scalar("SELECT count(*) FROM programs WHERE min_program_fee IS NOT NULL"),
+        "programs_with_program_fee": scalar(
+            "SELECT count(*) FROM programs WHERE min_program_fee IS NOT NULL"
+        ),
         "flags": flags,
         "rejected": scalar("SELECT count(*) FROM rejected"),
         "rejected_urls": scalar("SELECT count(DISTINCT url) FROM rejected"),

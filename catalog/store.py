@@ -174,9 +174,7 @@ def start_run(db: sqlite_utils.Database, start_urls: Iterable[str]) -> int:
     return int(run_id)
 
 
-def finish_run(
-    db: sqlite_utils.Database, run_id: int, stats: Mapping[str, Any], finish_reason: str
-) -> None:
+def finish_run(db: sqlite_utils.Database, run_id: int, stats: Mapping[str, Any], finish_reason: str) -> None:
     """Close a crawl run. Safe to call again: the later call's reason and stats win."""
     errors = max(
         int(stats.get("log_count/ERROR", 0) or 0),
@@ -184,8 +182,7 @@ def finish_run(
     )
     with db.atomic():
         cursor = db.execute(
-            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, errors = ? "
-            "WHERE id = ?",
+            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, errors = ? WHERE id = ?",
             [utcnow(), finish_reason, json.dumps(dict(stats), default=str, sort_keys=True), errors, run_id],
         )
     if cursor.rowcount != 1:
@@ -239,7 +236,8 @@ def store_page(db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any]) 
             outcome = _store_program(db, run_id, record, seen_at)
         elif rejection is not None:
             db.execute(
-                "INSERT INTO rejected (url, reason, record, crawl_run_id, rejected_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO rejected (url, reason, record, crawl_run_id, rejected_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [item["url"], rejection["reason"], _json(rejection["record"]), run_id, seen_at],
             )
             outcome = "rejected"
@@ -300,9 +298,7 @@ def load_html(db: sqlite_utils.Database, url: str) -> str | None:
     return None if row is None else zlib.decompress(row[0]).decode("utf-8")
 
 
-def _store_program(
-    db: sqlite_utils.Database, run_id: int, record: dict[str, Any], seen_at: str
-) -> Outcome:
+def _store_program(db: sqlite_utils.Database, run_id: int, record: dict[str, Any], seen_at: str) -> Outcome:
     url = record["url"]
     digest = content_hash(record)
     old = db.execute("SELECT content_hash, record FROM programs WHERE url = ?", [url]).fetchone()
@@ -314,7 +310,11 @@ def _store_program(
 
     row = _program_columns(record)
     row.update(
-        content_hash=digest, first_seen=seen_at, last_seen=seen_at, last_changed=seen_at, last_crawl_run=run_id
+        content_hash=digest,
+        first_seen=seen_at,
+        last_seen=seen_at,
+        last_changed=seen_at,
+        last_crawl_run=run_id,
     )
     _upsert(db, "programs", row, pk="url", keep=("first_seen",))
     if old is not None:
@@ -369,7 +369,12 @@ def _replace_children(db: sqlite_utils.Database, url: str, record: Mapping[str, 
     for flag in record.get("flags") or []:
         flags.setdefault(
             flag["code"],
-            {"program_url": url, "code": flag["code"], "severity": flag["severity"], "evidence": flag["evidence"]},
+            {
+                "program_url": url,
+                "code": flag["code"],
+                "severity": flag["severity"],
+                "evidence": flag["evidence"],
+            },
         )
     _insert_many(db, "flags", list(flags.values()))
 

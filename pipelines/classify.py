@@ -113,6 +113,11 @@ def classify(page: Page, fees: list[dict], has_duration: bool, has_activities: b
     distinct_targets = {u.split("#")[0].split("?")[0] for u, _ in page.links
                         if urlsplit(u).netloc == page.host and u.split("#")[0].split("?")[0] != page.url}
     program_links = [u for u in distinct_targets if _PROGRAM_WORD.search(u) or _FIELD_WORD.search(u)]
+    if re.match(r"^(?:our |all )?(?:\w+ ){0,2}(?:internships|electives|programmes|programs|placements|projects|"
+                r"opportunities|trips|destinations)\b", heading, re.I):
+        score -= 2.5
+        why.append("heading names several programs")
+        kind = "listing"
     if page.removed_teasers >= 3 or len(program_links) >= 4:
         score -= 3
         why.append(f"lists other programs ({max(page.removed_teasers, len(program_links))} cards/links)")

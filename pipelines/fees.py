@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipelines.duration import find_durations
 from pipelines.money import CurrencyContext, Money, find_money
-from pipelines.page import Block, Page
+from pipelines.page import Block, Page, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("per_week", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
@@ -59,7 +59,6 @@ _EXTRAS_HEADING = re.compile(r"not included|exclud|not covered|doesn.t cover|doe
 _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
                             r"(?:hospital|clinic|host|school|community|dispensary|centre|center)", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“‘(])|\n")
 _FROM_BEFORE = re.compile(r"\b(?:from|starting at|as low as|only)\s*$", re.I)
 
 
@@ -131,7 +130,7 @@ def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext
     if block.kind == "row" and len(block.cells) > 1:
         return _row_mentions(block, headers, ctx)
     out = []
-    for sentence, _ in _sentences(block.text):
+    for sentence in split_sentences(block.text):
         found = find_money(sentence, ctx)
         for i, money in enumerate(found):
             prev_end = found[i - 1].end if i else 0
@@ -139,15 +138,6 @@ def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext
             m = _read_clause(sentence, money, block, ctx, prev_end, next_start)
             if m is not None:
                 out.append(m)
-    return out
-
-
-def _sentences(text: str) -> list[tuple[str, int]]:
-    out, pos = [], 0
-    for part in _SENTENCE_END.split(text):
-        if part.strip():
-            out.append((part, pos))
-        pos += len(part) + 1
     return out
 
 

@@ -27,7 +27,7 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("supervision", re.compile(r"\bsupervision\b|\bmentor", re.I)),
     ("language_lessons", re.compile(r"\blanguage\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
                                     r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
-    ("local_transport", re.compile(r"\btransport\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
+    ("local_transport", re.compile(r"\btransport\b|\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
                                    r"|\btravel between\b", re.I)),
     ("vaccinations", re.compile(r"\bvaccinat\w+|\bimmunis\w+|\bjabs\b|\bantimalarials?\b|\bmalaria (?:tablets|pills)",
                                 re.I)),
@@ -50,7 +50,7 @@ _INCL_CUE = re.compile(r"\b(?:includes?|including|included|covers?|covering|pays
 _EXCL_CUE = re.compile(r"\b(?:does not|doesn't|doesn’t|do not|don't|don’t|not)\s+(?:include|cover|included|covered)\b"
                        r"|\bexclud\w*|\bnot in the (?:weekly |programme |program )?(?:fee|price)\b|"
                        r"\byou (?:will )?(?:need to )?pay (?:for )?(?:\w+ )?yourself\b|\bat your own (?:cost|expense)\b|"
-                       r"\bpaid by you\b|\bon top\b", re.I)
+                       r"\bpaid by you\b|\bon top\b|\byou pay for (?:your own|yourself)\b|\bat your own\b", re.I)
 
 
 def terms_in(text: str) -> list[str]:
@@ -66,6 +66,9 @@ def terms_in(text: str) -> list[str]:
     return out
 
 
+_OTHER_CHARGE = re.compile(r"\bregistration\b|\bdeposit\b|\bdonation\b|\bapplication fee\b", re.I)
+_PRICE_FOR_AFTER = re.compile(r"(?:[$£€₹]|US\$|USD|EUR|GBP)\s?\d[\d,.]*[^.]{0,25}?\bfor (?:your )?((?:room|board|"
+                              r"accommodation|meals?|food|lodging)[^.]{0,60})", re.I)
 _PASSIVE_INCL = re.compile(r"^(.{3,120}?)\b(?:is|are) (?:also )?included\b", re.I)
 _PRICE_FOR = re.compile(r"^((?:room|board|accommodation|meals?|food|lodging|homestay)\b[^.:$£€]{0,60}?)"
                         r"(?::|\bis\b|\bare\b|\bcosts?\b)\s*(?:[$£€₹]|US\$|USD|EUR|GBP)", re.I)
@@ -87,6 +90,9 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
             _add(includes, terms_in(b.text))
             evidence.append(b.text)
     for s in sentences(page):
+        # What a registration fee or deposit covers is not what the main fee covers.
+        if _OTHER_CHARGE.search(s.text):
+            continue
         if s.block.tag == "li" and (_EXCL_HEADING.search(s.block.heading) or _INCL_HEADING.search(s.block.heading)):
             continue
         ex = _EXCL_CUE.search(s.text)
@@ -103,6 +109,9 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
             evidence.append(s.text)
         elif passive := _PASSIVE_INCL.search(s.text):
             _add(includes, terms_in(passive.group(1)))
+            evidence.append(s.text)
+        elif for_after := _PRICE_FOR_AFTER.search(s.text):
+            _add(includes, terms_in(for_after.group(1)))
             evidence.append(s.text)
         elif _PRICE_FOR.search(s.text):
             # "Room and board at the volunteer house: $140 per week" names what the price buys.

@@ -469,7 +469,15 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     return None
 
 
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
+# Split after . ! ? unless the period ends a title or abbreviation ("Dr. Upendo", "approx. 4 weeks").
+_SENT_SPLIT = re.compile(
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bMrs\.)(?<!\bapprox\.)(?<!\be\.g\.)"
+    r"(?<!\bi\.e\.)(?<!\bincl\.)(?<!\bRs\.)(?<!\bmin\.)(?<!\bmax\.)(?<!\bca\.)(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENT_SPLIT.split(text) if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -487,8 +495,7 @@ def sentences(page: Page) -> list[Sentence]:
     cached = page.__dict__.get("_sentences")
     if cached is not None:
         return cached
-    out = [Sentence(part.strip(), b) for b in page.blocks if b.kind != "heading"
-           for part in _SENT_SPLIT.split(b.text) if part.strip()]
+    out = [Sentence(part, b) for b in page.blocks if b.kind != "heading" for part in split_sentences(b.text)]
     page.__dict__["_sentences"] = out
     return out
 

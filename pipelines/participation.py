@@ -14,18 +14,19 @@ from pipelines.page import Page, Sentence, sentences, snippet
 OBSERVE = re.compile(
     r"\b(?:observ(?:e|es|ing|ation)|shadow(?:s|ing)?|watch(?:es|ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
     r"nurses?|midwives|team|staff)|doctors|surgeons|procedures|operations|surgery|deliveries|births|consultations)|"
-    r"sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
+    r"watch and (?:ask|learn|listen)|sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
     r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"
     r"(?:join|attend)(?:ing)? (?:the )?(?:morning |daily )?(?:ward )?rounds?|observership)\b",
     re.I,
 )
 DO = re.compile(
-    r"\b(?:tak(?:e|ing) (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|patient histories|"
+    r"\b(?:(?:tak|check)(?:e|es|ing)? (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|patient histories|"
     r"a history|measurements|notes)|measur(?:e|ing)|record(?:ing)? (?:vital|observations|patient)|"
     r"assist(?:s|ing)? (?:with|in|the|at)|help(?:s|ing)? (?:with |in |to |out )?(?:the )?(?:\w+ ){0,2}(?:patients?|"
     r"care|clinics?|wards?|wounds?|dressings?|deliver|screening|camps?|sessions?|lessons|mothers|children|feeding|"
     r"registration|triage|checks?|tests?|outreach|run|nurses|staff|team|families)|"
-    r"take (?:an )?active part|take part in (?:\w+ ){0,2}(?:checks|care|deliveries|clinics|screening|outreach)|"
+    r"take (?:an )?active part|take part in (?:the )?(?:\w+ ){0,2}(?:checks|care|deliveries|clinics|screening|outreach)|"
+    r"postnatal checks|antenatal checks|"
     r"monitor(?:ing)? (?:women|patients|labou?r|vital|mothers|babies)|carry(?:ing)? out (?:\w+ ){0,3}(?:procedures|"
     r"tasks|checks|tests|screenings?|surveys?|assessments)|"
     r"(?:run|running|lead|leading|deliver|delivering|give|giving|prepare|preparing|plan|planning|teach|"
@@ -49,7 +50,7 @@ _PARTICIPANT = re.compile(
     re.I,
 )
 _TASK_HEADING = re.compile(
-    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|"
+    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|work|"
     r"placement|duties)|tasks?|duties|activities|role|typical (?:day|week)|day to day|day-to-day|responsibilit|"
     r"what to expect|the work|clinical work|schedule|involvement|experience|rotation|your time",
     re.I,

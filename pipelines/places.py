@@ -94,6 +94,14 @@ def _countries_in(text: str) -> list[str]:
     return out
 
 
+_NOT_TOWNS = {
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Oct", "Nov", "Dec", "March", "May", "Of", "Bath", "Reading", "Nice", "Mobile", "Victoria", "Florida",
+    "Hospital", "Medical", "Health", "Clinic", "University", "Valencia", "Santa", "San", "Registration",
+    "Centre", "Center", "Deposit", "Visa", "Price", "Orientation", "Most", "Mission", "Progress", "Welcome",
+}
+
+
 def _cities_in(text: str) -> list[tuple[str, str]]:
     """(name as written, country) for each known town named in `text`, longest names first."""
     _, cities = _gazetteer()
@@ -105,7 +113,7 @@ def _cities_in(text: str) -> list[tuple[str, str]]:
         for n in range(len(words), 0, -1):
             for i in range(0, len(words) - n + 1):
                 cand = " ".join(words[i:i + n])
-                if cand in cities:
+                if cand in cities and cand not in _NOT_TOWNS:
                     out.append((cand, cities[cand][0]))
                     break
             else:
@@ -175,7 +183,11 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
         for name, iso in _cities_in(text):
             if iso != country or name in found or _is_country_word(name):
                 continue
-            if any(name in f or f in name for f in found):
+            longer = [f for f in found if f in name]
+            if longer:  # "Iloilo City" is the more specific spelling of "Iloilo"
+                found[found.index(longer[0])] = name
+                continue
+            if any(name in f for f in found):
                 continue
             found.append(name)
             evidence = evidence or snippet(text)

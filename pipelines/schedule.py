@@ -21,7 +21,9 @@ _FIXED = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b[^.]{{0,40}}\b(?:start|begin|arriv|depart)|"
     rf"\b(?:start|begin|run)s?\b[^.]{{0,40}}\b(?:in|on|every)\s+{_MONTHS}\b|"
     rf"\bsummer (?:programme|program|session|only)\b|\bstart dates?\s*:?\s*\d|\bgroup (?:dates|departures)\b|"
-    rf"\bmonthly (?:start|intake)s?\b|\bfirst monday of (?:each|every) month\b",
+    rf"\bmonthly (?:start|intake)s?\b|\bfirst monday of (?:each|every) month\b|"
+    rf"\bstarts? on (?:the )?\d{{1,2}}(?:st|nd|rd|th)\b|\bone of (?:\w+ )?(?:set |fixed )?dates\b|"
+    rf"\b(?:start|begin|arriv)\w*\b[^.]{{0,60}}\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b",
     re.I,
 )
 _START = re.compile(r"\bstart|\bbegin|\barriv|\bdates?\b|\bintake|\bdepart|\bwhen\b|\bavailab", re.I)
@@ -31,7 +33,7 @@ def extract_start_dates(page: Page) -> tuple[str | None, str | None]:
     for b in page.blocks:
         if b.kind == "fact" and _START.search(b.label):
             value = b.cells[-1]
-            if _FLEXIBLE.search(value):
+            if _FLEXIBLE.search(value) or re.match(r"\s*flexible\b", value, re.I):
                 return "flexible", b.text
             if _FIXED.search(value) or re.search(_MONTHS, value, re.I):
                 return "fixed", b.text

@@ -30,7 +30,7 @@ _LICENSED = re.compile(
     r"|midwi\w+|physicians?))\b|\b(?:doctors?|physicians?|nurses?|midwi(?:fe|ves)|dentists?|specialists?|"
     r"surgeons?|consultants?|paediatricians?|pediatricians?|obstetricians?|gynaecologists?|pharmacists?|"
     r"physiotherapists?|physical therapists?|clinical officers?|medical officers?|GPs?|registrars?|"
-    r"anaesthetists?|MBBS|MD|nursing (?:team|staff))\b",
+    r"anaesthetists?|MBBS|MD|nursing (?:team|staff))\b|\bDr\.? [A-Z]",
     re.I,
 )
 

@@ -8,7 +8,9 @@ from typing import Any
 from pipelines.record import FLAG_SEVERITY, ProgramRecord
 
 
-def make_record(url: str = "https://provider.test/programs/ghana-medicine", **overrides: Any) -> dict[str, Any]:
+def make_record(
+    url: str = "https://provider.test/programs/ghana-medicine", **overrides: Any
+) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "url": url,
         "provider": "Example Health Trips",
@@ -16,12 +18,29 @@ def make_record(url: str = "https://provider.test/programs/ghana-medicine", **ov
         "country": "GH",
         "cities": ["Accra", "Kumasi"],
         "fees": [
-            {"amount": 2195, "currency": "USD", "basis": "total", "kind": "program", "weeks": 4,
-             "evidence": "4 weeks: $2,195"},
-            {"amount": 1450.5, "currency": "USD", "basis": "total", "kind": "program", "weeks": 2,
-             "evidence": "2 weeks: $1,450.50"},
-            {"amount": 250, "currency": "USD", "basis": "one_time", "kind": "registration",
-             "evidence": "registration fee of $250"},
+            {
+                "amount": 2195,
+                "currency": "USD",
+                "basis": "total",
+                "kind": "program",
+                "weeks": 4,
+                "evidence": "4 weeks: $2,195",
+            },
+            {
+                "amount": 1450.5,
+                "currency": "USD",
+                "basis": "total",
+                "kind": "program",
+                "weeks": 2,
+                "evidence": "2 weeks: $1,450.50",
+            },
+            {
+                "amount": 250,
+                "currency": "USD",
+                "basis": "one_time",
+                "kind": "registration",
+                "evidence": "registration fee of $250",
+            },
         ],
         "includes": ["accommodation", "meals"],
         "excludes": ["flights"],
@@ -35,11 +54,17 @@ def make_record(url: str = "https://provider.test/programs/ghana-medicine", **ov
         "safety_info": True,
         "community_benefit": False,
         "flags": [
-            {"code": "no_community_benefit", "severity": FLAG_SEVERITY["no_community_benefit"],
-             "evidence": "no mention of how the hospital benefits"},
+            {
+                "code": "no_community_benefit",
+                "severity": FLAG_SEVERITY["no_community_benefit"],
+                "evidence": "no mention of how the hospital benefits",
+            },
         ],
-        "evidence": {"country": "placements in Ghana", "cities": "Accra and Kumasi hospitals",
-                     "min_age": "you must be 18"},
+        "evidence": {
+            "country": "placements in Ghana",
+            "cities": "Accra and Kumasi hospitals",
+            "min_age": "you must be 18",
+        },
     }
     fields.update(overrides)
     return ProgramRecord(**fields).model_dump(mode="json")
@@ -62,7 +87,9 @@ def make_item(
         "url": page_url,
         "fetched_url": page_url + "?ref=nav",
         "status": 200,
-        "html": html if html is not None else f"<html><body><h1>{page_url}</h1>{'<p>text</p>' * 50}</body></html>",
+        "html": html
+        if html is not None
+        else f"<html><body><h1>{page_url}</h1>{'<p>text</p>' * 50}</body></html>",
         "encoding": "utf-8",
         "etag": '"abc"',
         "last_modified": None,

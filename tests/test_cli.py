@@ -20,9 +20,27 @@ from catalog.db import open_catalog
 from catalog.store import finish_run, start_run, store_page
 
 EXPORT_KEYS = [
-    "url", "provider", "title", "country", "cities", "fees", "includes", "excludes", "duration",
-    "start_dates", "supervision", "participation", "experience_required", "min_age", "legal_info",
-    "safety_info", "community_benefit", "flags", "evidence", "first_seen", "last_seen",
+    "url",
+    "provider",
+    "title",
+    "country",
+    "cities",
+    "fees",
+    "includes",
+    "excludes",
+    "duration",
+    "start_dates",
+    "supervision",
+    "participation",
+    "experience_required",
+    "min_age",
+    "legal_info",
+    "safety_info",
+    "community_benefit",
+    "flags",
+    "evidence",
+    "first_seen",
+    "last_seen",
 ]
 BASE = "https://provider.test/programs/"
 FETCHED_AT = "2026-03-01T10:00:00Z"
@@ -32,10 +50,20 @@ def _records() -> list[dict[str, Any]]:
     return [
         make_record(BASE + "ghana-medicine"),
         make_record(
-            BASE + "kenya-nursing", provider="Savannah Volunteers", title="Nursing Placement in Kenya",
-            country="KE", cities=["Nairobi"],
-            fees=[{"amount": 300, "currency": "USD", "basis": "per_week", "kind": "program",
-                   "evidence": "$300 per week"}],
+            BASE + "kenya-nursing",
+            provider="Savannah Volunteers",
+            title="Nursing Placement in Kenya",
+            country="KE",
+            cities=["Nairobi"],
+            fees=[
+                {
+                    "amount": 300,
+                    "currency": "USD",
+                    "basis": "per_week",
+                    "kind": "program",
+                    "evidence": "$300 per week",
+                }
+            ],
             supervision={"claimed": False, "licensed": False, "evidence": None},
             flags=[
                 {"code": "no_supervision", "severity": "high", "evidence": "no supervision mentioned"},
@@ -43,14 +71,30 @@ def _records() -> list[dict[str, Any]]:
             ],
         ),
         make_record(
-            BASE + "india-dentistry", title="Dental Elective in India", country="IN", cities=["Jaipur"],
-            fees=[{"amount": 45000, "currency": "INR", "basis": "total", "kind": "program", "weeks": 2,
-                   "evidence": "Rs 45,000 for two weeks"}],
+            BASE + "india-dentistry",
+            title="Dental Elective in India",
+            country="IN",
+            cities=["Jaipur"],
+            fees=[
+                {
+                    "amount": 45000,
+                    "currency": "INR",
+                    "basis": "total",
+                    "kind": "program",
+                    "weeks": 2,
+                    "evidence": "Rs 45,000 for two weeks",
+                }
+            ],
             flags=[],
         ),
         make_record(
-            BASE + "tanzania-quote", provider="Kilimanjaro Health Link", title="Medicine in Tanzania",
-            country="TZ", cities=[], fees=[], duration=None,
+            BASE + "tanzania-quote",
+            provider="Kilimanjaro Health Link",
+            title="Medicine in Tanzania",
+            country="TZ",
+            cities=[],
+            fees=[],
+            duration=None,
             flags=[{"code": "fees_undisclosed", "severity": "medium", "evidence": "contact us for a quote"}],
         ),
     ]
@@ -86,7 +130,9 @@ def catalog(tmp_path: Path) -> Catalog:
             store_page(db, run_id, make_item(record, fetched_at=FETCHED_AT))
         store_page(db, run_id, make_item(url="https://provider.test/blog/a", is_program=False))
         for url in rejected:
-            store_page(db, run_id, make_item(url=url, rejected={"reason": "no title", "record": {"url": url}}))
+            store_page(
+                db, run_id, make_item(url=url, rejected={"reason": "no title", "record": {"url": url}})
+            )
         finish_run(db, run_id, {"log_count/ERROR": 0}, "finished")
     finally:
         db.close()
@@ -144,8 +190,19 @@ def test_export_csv_nested_fields_are_json(catalog: Catalog) -> None:
     assert {row["url"] for row in rows} == set(by_url)
     for row in rows:
         source = by_url[row["url"]]
-        for key in ("cities", "fees", "includes", "excludes", "duration", "supervision", "flags", "evidence",
-                    "legal_info", "safety_info", "community_benefit"):
+        for key in (
+            "cities",
+            "fees",
+            "includes",
+            "excludes",
+            "duration",
+            "supervision",
+            "flags",
+            "evidence",
+            "legal_info",
+            "safety_info",
+            "community_benefit",
+        ):
             assert json.loads(row[key]) == source[key], key
         assert row["title"] == source["title"]
         assert row["min_age"] == str(source["min_age"])
@@ -231,14 +288,19 @@ def test_programs_filter_provider_is_case_insensitive_substring(catalog: Catalog
 
 
 def test_programs_combined_filters(catalog: Catalog) -> None:
-    result = invoke("programs", "--db", str(catalog.path), "--country", "GH", "--flag", "no_supervision", "--json")
+    result = invoke(
+        "programs", "--db", str(catalog.path), "--country", "GH", "--flag", "no_supervision", "--json"
+    )
     assert _json_urls(result) == catalog.urls(
-        lambda r: r["country"] == "GH" and any(f["code"] == "no_supervision" for f in r["flags"]))
+        lambda r: r["country"] == "GH" and any(f["code"] == "no_supervision" for f in r["flags"])
+    )
 
 
 @pytest.mark.parametrize("option", ["--country", "--flag", "--provider", "--currency"])
 @pytest.mark.parametrize("payload", ["GB' OR 1=1 --", "x'); DROP TABLE programs; --", "%", "' OR ''='"])
-def test_programs_injection_looking_input_matches_nothing(catalog: Catalog, option: str, payload: str) -> None:
+def test_programs_injection_looking_input_matches_nothing(
+    catalog: Catalog, option: str, payload: str
+) -> None:
     args = ["programs", "--db", str(catalog.path), option, payload, "--json"]
     if option == "--currency":
         args += ["--max-fee", "1000000"]
@@ -265,7 +327,11 @@ def test_show_prints_every_value_and_evidence(catalog: Catalog) -> None:
     result = invoke("show", record["url"], "--db", str(catalog.path))
     assert result.exit_code == 0, result.output
     out = result.stdout
-    snippets = [*record["evidence"].values(), record["duration"]["evidence"], record["supervision"]["evidence"]]
+    snippets = [
+        *record["evidence"].values(),
+        record["duration"]["evidence"],
+        record["supervision"]["evidence"],
+    ]
     snippets += [fee["evidence"] for fee in record["fees"]]
     snippets += [flag["evidence"] for flag in record["flags"]]
     for snippet in snippets:
@@ -276,7 +342,9 @@ def test_show_prints_every_value_and_evidence(catalog: Catalog) -> None:
         assert value in out
 
 
-@pytest.mark.parametrize("noise", ["?utm_source=newsletter", "#fees", "?ref=nav&utm_medium=x#top", "?ref=nav"])
+@pytest.mark.parametrize(
+    "noise", ["?utm_source=newsletter", "#fees", "?ref=nav&utm_medium=x#top", "?ref=nav"]
+)
 def test_show_accepts_url_with_canonical_noise(catalog: Catalog, noise: str) -> None:
     record = catalog.records[1]
     result = invoke("show", record["url"] + noise, "--db", str(catalog.path), "--json")
@@ -415,11 +483,24 @@ def fake_crawl(monkeypatch: pytest.MonkeyPatch) -> FakeCrawler:
             raise CrawlError(f"not an http(s) URL: {url}")
         return url
 
-    def run_crawl(start_urls: list[str], db_path: str, *, max_pages: int | None = None,
-                  depth: int | None = None, settings: dict[str, Any] | None = None,
-                  quiet: bool = False) -> CrawlResult:
-        state.calls.append({"start_urls": list(start_urls), "db_path": db_path, "max_pages": max_pages,
-                            "depth": depth, "quiet": quiet})
+    def run_crawl(
+        start_urls: list[str],
+        db_path: str,
+        *,
+        max_pages: int | None = None,
+        depth: int | None = None,
+        settings: dict[str, Any] | None = None,
+        quiet: bool = False,
+    ) -> CrawlResult:
+        state.calls.append(
+            {
+                "start_urls": list(start_urls),
+                "db_path": db_path,
+                "max_pages": max_pages,
+                "depth": depth,
+                "quiet": quiet,
+            }
+        )
         return CrawlResult(state.exit_code, state.reason, state.stats)
 
     module.CrawlError = CrawlError  # type: ignore[attr-defined]
@@ -431,7 +512,9 @@ def fake_crawl(monkeypatch: pytest.MonkeyPatch) -> FakeCrawler:
 
 
 def test_crawl_bad_url(fake_crawl: FakeCrawler, tmp_path: Path) -> None:
-    line = assert_one_line_error(invoke("crawl", "https://ok.test/", "ftp://nope", "--db", str(tmp_path / "c.db")))
+    line = assert_one_line_error(
+        invoke("crawl", "https://ok.test/", "ftp://nope", "--db", str(tmp_path / "c.db"))
+    )
     assert "ftp://nope" in line
     assert fake_crawl.calls == []
 
@@ -454,14 +537,37 @@ def test_crawl_unusable_db_fails_before_crawling(fake_crawl: FakeCrawler, tmp_pa
 def test_crawl_runs_and_reports(fake_crawl: FakeCrawler, tmp_path: Path, exit_code: int) -> None:
     fake_crawl.exit_code = exit_code
     fake_crawl.reason = "finished" if exit_code == 0 else "shutdown"
-    counts = {"pages_stored": 17, "programs_new": 5, "programs_updated": 2, "programs_unchanged": 4, "rejected": 1}
+    counts = {
+        "pages_stored": 17,
+        "programs_new": 5,
+        "programs_updated": 2,
+        "programs_unchanged": 4,
+        "rejected": 1,
+    }
     fake_crawl.stats = {f"internscope/{k}": v for k, v in counts.items()}
     db = tmp_path / "c.db"
-    result = invoke("crawl", "https://a.test/", "https://b.test/x", "--db", str(db), "--max-pages", "7",
-                    "--depth", "2", "--quiet")
+    result = invoke(
+        "crawl",
+        "https://a.test/",
+        "https://b.test/x",
+        "--db",
+        str(db),
+        "--max-pages",
+        "7",
+        "--depth",
+        "2",
+        "--quiet",
+    )
     assert result.exit_code == exit_code, result.output
-    assert fake_crawl.calls == [{"start_urls": ["https://a.test/", "https://b.test/x"], "db_path": str(db),
-                                 "max_pages": 7, "depth": 2, "quiet": True}]
+    assert fake_crawl.calls == [
+        {
+            "start_urls": ["https://a.test/", "https://b.test/x"],
+            "db_path": str(db),
+            "max_pages": 7,
+            "depth": 2,
+            "quiet": True,
+        }
+    ]
     summary = result.stdout.strip().splitlines()
     assert len(summary) == 1
     for value in counts.values():
@@ -506,3 +612,19 @@ def test_eval_is_wired_to_run_eval(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert result.exit_code == 4
     assert calls == [(tmp_path, as_json)]
     assert f"evaluated {tmp_path.name}" in result.stdout
+
+
+def test_eval_harness_errors_are_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    module = types.ModuleType("catalog.evaluate")
+
+    class EvalError(Exception):
+        pass
+
+    def run_eval(corpus_dir: Path, *, out: Callable[[str], None], as_json: bool) -> int:
+        raise EvalError(f"no gold files in {corpus_dir}")
+
+    module.EvalError = EvalError  # type: ignore[attr-defined]
+    module.run_eval = run_eval  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "catalog.evaluate", module)
+    line = assert_one_line_error(invoke("eval", str(tmp_path)))
+    assert "no gold files" in line

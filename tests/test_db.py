@@ -42,7 +42,12 @@ def test_programs_has_a_column_for_every_scalar_record_field(tmp_path: Path) -> 
         columns = set(db["programs"].columns_dict)
     finally:
         db.close()
-    nested = {"fees": None, "flags": None, "duration": "duration_min_weeks", "supervision": "supervision_claimed"}
+    nested = {
+        "fees": None,
+        "flags": None,
+        "duration": "duration_min_weeks",
+        "supervision": "supervision_claimed",
+    }
     for field in ProgramRecord.model_fields:
         expected = nested.get(field, field)
         if expected is not None:
@@ -175,7 +180,9 @@ def test_unwritable_directory(tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
-def test_unwritable_directory_is_detected_before_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_directory_is_detected_before_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Same check as above, made observable when the tests run as root.
     target = tmp_path / "c.db"
     real_access = os.access

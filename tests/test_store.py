@@ -21,9 +21,27 @@ from catalog.queries import export_record
 from catalog.store import content_hash, finish_run, load_html, start_run, store_page
 
 EXPORT_KEYS = [
-    "url", "provider", "title", "country", "cities", "fees", "includes", "excludes", "duration",
-    "start_dates", "supervision", "participation", "experience_required", "min_age", "legal_info",
-    "safety_info", "community_benefit", "flags", "evidence", "first_seen", "last_seen",
+    "url",
+    "provider",
+    "title",
+    "country",
+    "cities",
+    "fees",
+    "includes",
+    "excludes",
+    "duration",
+    "start_dates",
+    "supervision",
+    "participation",
+    "experience_required",
+    "min_age",
+    "legal_info",
+    "safety_info",
+    "community_benefit",
+    "flags",
+    "evidence",
+    "first_seen",
+    "last_seen",
 ]
 
 
@@ -83,7 +101,11 @@ def test_new_unchanged_updated_and_seen_times(db: sqlite_utils.Database, run_id:
 
     run = _run(db, run_id)
     assert (run["pages_seen"], run["programs_new"], run["programs_unchanged"], run["programs_updated"]) == (
-        3, 1, 1, 1)
+        3,
+        1,
+        1,
+        1,
+    )
 
 
 def test_program_changes_record_each_changed_top_level_field(db: sqlite_utils.Database, run_id: int) -> None:
@@ -127,8 +149,17 @@ def test_fees_and_flags_are_replaced_on_reextraction(db: sqlite_utils.Database, 
     assert _fee_rows(db, old["url"]) == old["fees"]
 
     new = make_record(
-        fees=[{"amount": 90, "amount_max": 120, "currency": "EUR", "basis": "per_week", "kind": "program",
-               "weeks": None, "evidence": "€90 to €120 per week"}],
+        fees=[
+            {
+                "amount": 90,
+                "amount_max": 120,
+                "currency": "EUR",
+                "basis": "per_week",
+                "kind": "program",
+                "weeks": None,
+                "evidence": "€90 to €120 per week",
+            }
+        ],
         flags=[
             {"code": "vague_role", "severity": "medium", "evidence": "tasks decided on arrival"},
             {"code": "no_legal_info", "severity": "medium", "evidence": "nothing on visas"},
@@ -136,8 +167,9 @@ def test_fees_and_flags_are_replaced_on_reextraction(db: sqlite_utils.Database, 
     )
     assert store_page(db, run_id, make_item(new, fetched_at="2026-06-01T00:00:00Z")) == "updated"
     assert _fee_rows(db, new["url"]) == new["fees"]
-    flags = _rows(db, "SELECT code, severity, evidence FROM flags WHERE program_url = ? ORDER BY code",
-                  [new["url"]])
+    flags = _rows(
+        db, "SELECT code, severity, evidence FROM flags WHERE program_url = ? ORDER BY code", [new["url"]]
+    )
     assert flags == sorted(new["flags"], key=lambda f: f["code"])
 
 
@@ -156,17 +188,31 @@ def test_program_columns_mirror_the_record(db: sqlite_utils.Database, run_id: in
     record = make_record()
     store_page(db, run_id, make_item(record))
     row = _program(db, record["url"])
-    for field in ("provider", "title", "country", "start_dates", "participation", "min_age", "schema_version"):
+    for field in (
+        "provider",
+        "title",
+        "country",
+        "start_dates",
+        "participation",
+        "min_age",
+        "schema_version",
+    ):
         assert row[field] == record[field], field
     for field in ("cities", "includes", "excludes", "evidence"):
         assert json.loads(row[field]) == record[field], field
     for field in ("experience_required", "legal_info", "safety_info", "community_benefit"):
         assert row[field] == int(record[field]), field
     assert (row["duration_min_weeks"], row["duration_max_weeks"], row["duration_evidence"]) == (
-        record["duration"]["min_weeks"], record["duration"]["max_weeks"], record["duration"]["evidence"])
+        record["duration"]["min_weeks"],
+        record["duration"]["max_weeks"],
+        record["duration"]["evidence"],
+    )
     sup = record["supervision"]
     assert (row["supervision_claimed"], row["supervision_licensed"], row["supervision_evidence"]) == (
-        int(sup["claimed"]), int(sup["licensed"]), sup["evidence"])
+        int(sup["claimed"]),
+        int(sup["licensed"]),
+        sup["evidence"],
+    )
     assert row["content_hash"] == content_hash(record)
     assert row["last_crawl_run"] == run_id
 
@@ -176,7 +222,14 @@ def test_min_program_fee_is_the_cheapest_program_fee_in_the_first_program_curren
 ) -> None:
     fees = [
         {"amount": 40, "currency": "USD", "basis": "one_time", "kind": "registration", "evidence": "reg $40"},
-        {"amount": 900, "currency": "USD", "basis": "total", "kind": "program", "weeks": 2, "evidence": "$900"},
+        {
+            "amount": 900,
+            "currency": "USD",
+            "basis": "total",
+            "kind": "program",
+            "weeks": 2,
+            "evidence": "$900",
+        },
         {"amount": 10, "currency": "KES", "basis": "per_day", "kind": "program", "evidence": "KSh 10"},
         {"amount": 600, "currency": "USD", "basis": "per_week", "kind": "program", "evidence": "$600/wk"},
     ]
@@ -187,7 +240,10 @@ def test_min_program_fee_is_the_cheapest_program_fee_in_the_first_program_curren
     cheapest = min((f for f in programs if f["currency"] == currency), key=lambda f: f["amount"])
     row = _program(db, record["url"])
     assert (row["min_program_fee"], row["min_fee_currency"], row["min_fee_basis"]) == (
-        cheapest["amount"], currency, cheapest["basis"])
+        cheapest["amount"],
+        currency,
+        cheapest["basis"],
+    )
 
     no_program_fee = make_record(url="https://provider.test/programs/quote", fees=fees[:1])
     store_page(db, run_id, make_item(no_program_fee))
@@ -209,7 +265,9 @@ def test_rejected_items_are_kept_with_reason_and_record(db: sqlite_utils.Databas
     assert _run(db, run_id)["rejected"] == 1
 
 
-def test_record_that_fails_validation_at_the_store_is_rejected(db: sqlite_utils.Database, run_id: int) -> None:
+def test_record_that_fails_validation_at_the_store_is_rejected(
+    db: sqlite_utils.Database, run_id: int
+) -> None:
     record = make_record()
     record["country"] = "ghana"
     assert store_page(db, run_id, make_item(record)) == "rejected"
@@ -235,7 +293,10 @@ def test_non_program_page_stores_only_a_page_row(db: sqlite_utils.Database, run_
     for key in ("url", "fetched_url", "status", "etag", "depth", "site"):
         assert page[key] == item[key], key
     assert (page["kind"], page["is_program"], page["why"]) == (
-        item["extraction"]["kind"], 0, item["extraction"]["why"])
+        item["extraction"]["kind"],
+        0,
+        item["extraction"]["why"],
+    )
     assert page["crawl_run_id"] == run_id
     for table in ("programs", "fees", "flags", "rejected", "program_changes"):
         assert db[table].count == 0, table
@@ -338,6 +399,7 @@ def test_export_record_shape_and_types(db: sqlite_utils.Database, run_id: int) -
 
 # -- property: the outcome sequence follows the content, whatever the order of re-crawls
 
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=6))
 def test_outcomes_follow_content_changes(titles: list[str]) -> None:
@@ -346,7 +408,9 @@ def test_outcomes_follow_content_changes(titles: list[str]) -> None:
         try:
             rid = start_run(db, [])
             outcomes = [
-                store_page(db, rid, make_item(make_record(title=t), fetched_at=f"2026-01-{i + 1:02d}T00:00:00Z"))
+                store_page(
+                    db, rid, make_item(make_record(title=t), fetched_at=f"2026-01-{i + 1:02d}T00:00:00Z")
+                )
                 for i, t in enumerate(titles)
             ]
             expected = ["new"] + [
@@ -425,8 +489,13 @@ def test_catalog_pipeline_through_scrapys_manager(tmp_path: Path) -> None:
         assert json.loads(run["start_urls"]) == start_urls
         assert run["finish_reason"] == "finished"
         assert run["finished_at"] is not None
-        assert (run["pages_seen"], run["programs_new"], run["programs_updated"], run["programs_unchanged"],
-                run["rejected"]) == (len(items), 1, 1, 1, 1)
+        assert (
+            run["pages_seen"],
+            run["programs_new"],
+            run["programs_updated"],
+            run["programs_unchanged"],
+            run["rejected"],
+        ) == (len(items), 1, 1, 1, 1)
         assert json.loads(run["stats"])["internscope/pages_stored"] == len(items)
         assert db["pages"].count == 3
     finally:

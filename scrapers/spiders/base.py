@@ -89,25 +89,24 @@ class _Start:
     hosts: set[str] = field(default_factory=set)
     pages: int = 0
     sitemaps_requested: bool = False
+    unfolded: str | None = None  # the start URL with its index.html, if it had one
+
+
+def _split_start_urls(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    raw = value.split(",") if isinstance(value, str) else list(value)
+    urls = [str(item).strip() for item in raw]
+    for url in urls:
+        if url and not is_http_url(url):
+            raise ValueError(f"bad start URL {url!r}: need an absolute http(s) URL with a host")
+    return [url for url in urls if url]
 
 
 def parse_start_urls(value: str | Iterable[str] | None) -> list[str]:
     """Start URLs from a spider argument: a comma-separated string (`-a start_urls=a,b`)
     or a list. Returns canonical URLs without duplicates; raises ValueError on bad ones."""
-    if value is None:
-        return []
-    raw = value.split(",") if isinstance(value, str) else list(value)
-    urls: list[str] = []
-    for item in raw:
-        url = str(item).strip()
-        if not url:
-            continue
-        if not is_http_url(url):
-            raise ValueError(f"bad start URL {url!r}: need an absolute http(s) URL with a host")
-        canon = canonicalize(url)
-        if canon not in urls:
-            urls.append(canon)
-    return urls
+    return list(dict.fromkeys(canonicalize(url) for url in _split_start_urls(value)))
 
 
 def _optional_int(value: int | str | None, name: str) -> int | None:
@@ -171,18 +170,28 @@ class ProviderSpider(SitemapSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        urls = parse_start_urls(start_urls if start_urls is not None else type(self).start_urls)
-        if not urls:
+        raw_urls = _split_start_urls(start_urls if start_urls is not None else type(self).start_urls)
+        if not raw_urls:
             raise ValueError(f"spider {self.name!r} needs start URLs: -a start_urls=http://...")
-        self.start_urls = urls
         self._max_pages_arg = _optional_int(max_pages, "max_pages")
         self._depth_arg = _optional_int(depth, "depth")
         self.max_pages: int = DEFAULT_MAX_PAGES if self._max_pages_arg is None else self._max_pages_arg
         self.depth_limit: int = DEFAULT_DEPTH_LIMIT if self._depth_arg is None else self._depth_arg
         self._starts: dict[str, _Start] = {}
-        for url in urls:
+        for raw in raw_urls:
+            url = canonicalize(raw)
+            if url in self._starts:
+                continue
             parts = urlsplit(url)
-            self._starts[url] = _Start(url=url, site=f"{parts.scheme}://{parts.netloc}", hosts={parts.netloc})
+            unfolded = canonicalize(raw, fold_index=False)
+            self._starts[url] = _Start(
+                url=url,
+                site=f"{parts.scheme}://{parts.netloc}",
+                hosts={parts.netloc},
+                unfolded=unfolded if unfolded != url else None,
+            )
+        self.start_urls = list(self._starts)
+        urls = self.start_urls
         # Canonical URLs already requested: the frontier's own dedupe, so the page budget
         # counts distinct pages (the scheduler's dupefilter stays as the backstop).
         self._seen: set[str] = set(urls)
@@ -268,9 +277,8 @@ class ProviderSpider(SitemapSpider):
             self._count("start_urls")
             start.pages += 1
             meta: dict[str, Any] = {META_START: start.url, META_DEPTH: 0, META_IS_START: True}
-            unfolded = _canonical(start.url, fold_index=False)
-            if unfolded != start.url:
-                meta[META_UNFOLDED] = unfolded
+            if start.unfolded:
+                meta[META_UNFOLDED] = start.unfolded
             yield Request(start.url, callback=self.parse, errback=self._page_failed, meta=meta)
 
     def _sitemap_requests(self, start: _Start) -> Iterator[Request]:
