@@ -198,6 +198,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring `db` up to SCHEMA_VERSION; returns the number of migrations applied."""
     conn = db.conn
+    if schema_version(db) == SCHEMA_VERSION:
+        # The common case; skipping the write lock keeps opens cheap while a crawl writes.
+        return 0
     # IMMEDIATE takes the write lock before user_version is read, so two processes
     # opening a fresh catalog at once cannot both run migration 1.
     conn.execute("BEGIN IMMEDIATE")

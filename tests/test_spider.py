@@ -263,7 +263,8 @@ def test_item_validators_absent_are_none_and_encoding_is_the_decoding_one() -> N
     spider = make_spider()
     body = '<html><head><meta charset="windows-1252"></head><body>\u20ac 1.250,00</body></html>'
     response = HtmlResponse(
-        url=f"{SITE}/", body=body.encode("cp1252"), headers={"Content-Type": "text/html"}, request=home(spider)
+        url=f"{SITE}/", body=body.encode("cp1252"), headers={"Content-Type": "text/html"},
+        request=home(spider),
     )
     (item,), _ = run(spider, response)
     assert item["etag"] is None and item["last_modified"] is None
@@ -284,7 +285,9 @@ def test_item_validators_absent_are_none_and_encoding_is_the_decoding_one() -> N
         ("text/html-sandboxed", HtmlResponse, False),
     ],
 )
-def test_only_html_content_types_become_items(content_type: str, cls: type[TextResponse], is_item: bool) -> None:
+def test_only_html_content_types_become_items(
+    content_type: str, cls: type[TextResponse], is_item: bool
+) -> None:
     spider = make_spider()
     body = html('<a href="next.html">next</a>')
     items, requests = run(spider, respond(home(spider), body, content_type=content_type, cls=cls))
