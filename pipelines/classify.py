@@ -86,11 +86,14 @@ def classify(page: Page, fees: list[dict], has_duration: bool, has_activities: b
         score -= 2.5
         why.append("heading is a question or article title")
         kind = "blog" if kind == "info" else kind
-    if page.meta.get("article:published_time") or page.meta.get("og:type") == "article" or _BLOG_SIGNS.search(
-            page.text[:600]):
+    # CMSs mark every page og:type=article, so only a byline or a publication date is strong evidence.
+    if _BLOG_SIGNS.search(page.text[:600]) or re.search(r"/\d{4}/\d{2}/", path):
         score -= 3
         why.append("dated article / byline")
         kind = "blog"
+    elif page.meta.get("article:published_time"):
+        score -= 1
+        why.append("has a publication date")
 
     program_fees = [f for f in fees if f["kind"] == "program"]
     if program_fees:

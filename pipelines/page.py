@@ -235,12 +235,26 @@ def _is_boiler_element(el: etree._Element) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
+    for attr in ("data-elementor-type", "data-location", "data-type", "data-block-type"):
+        if (el.get(attr) or "").lower() in ("header", "footer", "popup", "nav", "sidebar"):
+            return True
     toks = _tokens(el)
-    if tag == "header" or any(_HEADER_TOKEN.search(t) for t in toks):
+    # A "...-header" class marks the site header only near the top of the tree; deeper down it is a
+    # component's own header row (a price list's, a card's).
+    if tag == "header" or (_depth(el) <= 3 and any(_HEADER_TOKEN.search(t) for t in toks)):
         return True
     if tag == "aside":
         return not any(_FACTS_TOKEN.search(t) for t in toks)
     return any(_BOILER_TOKEN.search(t) for t in toks)
+
+
+def _depth(el: etree._Element) -> int:
+    depth = 0
+    for anc in el.iterancestors():
+        if anc.tag == "body":
+            return depth
+        depth += 1
+    return depth
 
 
 def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page: Page) -> None:
@@ -373,10 +387,22 @@ def _blocks(body: etree._Element) -> list[Block]:
         if text:
             blocks.append(Block(text=text, tag=tag, heading=heading, index=len(blocks), **kw))  # type: ignore[arg-type]
 
+    tab_titles: list[str] = []
+
     def walk(el: etree._Element) -> None:
         nonlocal heading, pending_label
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:
+            return
+        role = (el.get("role") or "").lower()
+        if role == "tablist":
+            # Tab titles ("What's included" / "Not included") head the panels that follow, in order.
+            tab_titles.extend(norm_space(t.text_content()) for t in el.iter() if (t.get("role") or "") == "tab")
+            return
+        if role == "tabpanel" and tab_titles:
+            heading = tab_titles.pop(0)
+            for child in el:
+                walk(child)
             return
         if tag in _HEADINGS:
             text = norm_space(el.text_content())

@@ -140,7 +140,8 @@ def catalog(tmp_path: Path) -> Catalog:
 
 
 def invoke(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    # --db falls back to $INTERNSCOPE_DB; keep the caller's environment out of it.
+    return CliRunner().invoke(main, list(args), env={"INTERNSCOPE_DB": None})
 
 
 def assert_one_line_error(result: Result) -> str:
