@@ -63,6 +63,35 @@ def norm_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+# Inline tags that page builders style as separate boxes: "<span>2 weeks</span><span>R 18 500</span>"
+# reads as two things, not "2 weeksR 18 500". Word-level tags (b, a, em) join without a space.
+_SEPARATING = {
+    "span", "small", "div", "p", "li", "td", "th", "dd", "dt", "br", "label", "img", "i", "section", "article",
+    "header", "footer", "ul", "ol", "dl", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "button", "option",
+    "figure", "figcaption", "summary", "details", "blockquote", "address", "cite", "time", "sup",
+}
+
+
+def text_of(el: etree._Element) -> str:
+    """Visible text of `el`, with a space wherever a separating tag starts or ends."""
+    parts: list[str] = []
+
+    def visit(node: etree._Element) -> None:
+        sep = isinstance(node.tag, str) and node.tag in _SEPARATING
+        if sep:
+            parts.append(" ")
+        if isinstance(node.tag, str):
+            parts.append(node.text or "")
+            for child in node:
+                visit(child)
+                parts.append(child.tail or "")
+        if sep:
+            parts.append(" ")
+
+    visit(el)
+    return norm_space("".join(parts))
+
+
 @dataclass(frozen=True)
 class Block:
     """One unit of the program's own text, with the section it belongs to."""
@@ -123,9 +152,11 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     body = root.find(".//body")
     if body is None:
         body = root
-    page.full_text = norm_space(body.text_content())
+    page.full_text = text_of(body)
     h1_el = _find_title_heading(body)
-    page.h1 = norm_space(h1_el.text_content()) if h1_el is not None else ""
+    if h1_el is None:
+        h1_el = _find_title_lookalike(body, page.title)
+    page.h1 = text_of(h1_el) if h1_el is not None else ""
     page.breadcrumbs = _breadcrumbs(body)
     _strip_boilerplate(body, h1_el, page)
     page.links = _main_links(body, url)
@@ -152,7 +183,7 @@ def _read_head(root: etree._Element, page: Page) -> None:
     page.lang = (root.get("lang") or "").lower()
     t = root.find(".//title")
     if t is not None:
-        page.title = norm_space(t.text_content())
+        page.title = text_of(t)
     for m in root.iter("meta"):
         key = (m.get("property") or m.get("name") or "").lower()
         if key and m.get("content"):
@@ -193,8 +224,26 @@ def _jsonld_items(text: str) -> list[dict]:
 def _find_title_heading(body: etree._Element) -> etree._Element | None:
     for tag in ("h1", "h2"):
         for el in body.iter(tag):
-            if norm_space(el.text_content()) and not _is_chrome(el):
+            if text_of(el) and not _is_chrome(el):
                 return el
+    return None
+
+
+def _find_title_lookalike(body: etree._Element, title: str) -> etree._Element | None:
+    """Old table-layout pages mark their heading with <b> or <font>: find the element that repeats the <title>."""
+    head = re.split(r"\s+[|–—-]\s+", title)[0].strip().lower()
+    if len(head) < 6:
+        return None
+    for el in body.iter("p", "div", "td", "font", "b", "strong", "span"):
+        text = text_of(el)
+        if el.find(".//a") is not None or any(a.tag == "a" for a in el.iterancestors()):
+            continue  # a menu entry naming the page is not its heading
+        if 6 <= len(text) <= 140 and len(text) >= 0.6 * len(head) and (
+                text.lower().startswith(head[:40]) or head.startswith(text.lower()[:40])):
+            # The smallest such element: descend while a single child carries the same text.
+            while len(el) == 1 and isinstance(el[0].tag, str) and text_of(el[0]) == text:
+                el = el[0]
+            return el if not _is_chrome(el) else None
     return None
 
 
@@ -211,7 +260,7 @@ def _breadcrumbs(body: etree._Element) -> list[str]:
             continue
         ident = " ".join(filter(None, [el.get("class"), el.get("id"), el.get("aria-label")])).lower()
         if "breadcrumb" in ident:
-            parts = [norm_space(x.text_content()) for x in el.iter("a", "li", "span")]
+            parts = [text_of(x) for x in el.iter("a", "li", "span")]
             parts = [p for p in parts if p and len(p) < 80]
             return list(dict.fromkeys(parts))
     return []
@@ -288,8 +337,8 @@ def _drop_link_lists(body: etree._Element, keep: set[etree._Element]) -> None:
         links = [a for a in el.iter("a")]
         if len(links) < 3:
             continue
-        text = norm_space(el.text_content())
-        link_text = sum(len(norm_space(a.text_content())) for a in links)
+        text = text_of(el)
+        link_text = sum(len(text_of(a)) for a in links)
         # Separators such as "|" or "»" between menu items are not prose.
         prose = len(re.sub(r"[|»·•/\s-]", "", text)) or 1
         if link_text / prose > 0.75:
@@ -307,7 +356,9 @@ def _drop_layout_rows(h1_el: etree._Element) -> None:
     siblings = [r for r in row.getparent() if isinstance(r.tag, str) and r.tag == "tr"]
     pos = siblings.index(row)
     for i, r in enumerate(siblings):
-        if i < pos or (i > pos and len(norm_space(r.text_content())) < 400):
+        cells = [c for c in r if isinstance(c.tag, str)]
+        full_width = len(cells) == 1 and cells[0].get("colspan") is not None
+        if i < pos or (i > pos and (len(text_of(r)) < 400 or full_width)):
             _drop(r)
 
 
@@ -336,10 +387,19 @@ def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> 
         target = urlsplit(urljoin(url, href))._replace(fragment="", query="").geturl()
         if target == here or _ACTION_LINK.match(a.text_content() or ""):
             continue
+        # "<a>Medical Volunteering</a> from KSh 45,000 ·": the price trails the link inside running text.
+        tail = a.tail or ""
+        m_tail = _MONEY_HINT.search(tail[:60])
+        if m_tail and a.getparent() is not None and len(text_of(a.getparent())) > 220:
+            rest = re.split(r"[·|•;]", tail[m_tail.end():], maxsplit=1)
+            a.tail = " " + (rest[1] if len(rest) > 1 else "")
+            a.getparent().remove(a)
+            removed += 1
+            continue
         # Walk up to the smallest ancestor that also holds a price, within a card's size.
         node = a
         while node is not None and node is not body and node not in keep:
-            text = norm_space(node.text_content())
+            text = text_of(node)
             if len(text) > 220:
                 break
             if _MONEY_HINT.search(text):
@@ -356,7 +416,7 @@ def _main_links(body: etree._Element, url: str) -> list[tuple[str, str]]:
     for a in body.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
-            out.append((urljoin(url, href), norm_space(a.text_content())))
+            out.append((urljoin(url, href), text_of(a)))
     return out
 
 
@@ -397,7 +457,7 @@ def _blocks(body: etree._Element) -> list[Block]:
         role = (el.get("role") or "").lower()
         if role == "tablist":
             # Tab titles ("What's included" / "Not included") head the panels that follow, in order.
-            tab_titles.extend(norm_space(t.text_content()) for t in el.iter() if (t.get("role") or "") == "tab")
+            tab_titles.extend(text_of(t) for t in el.iter() if (t.get("role") or "") == "tab")
             return
         if role == "tabpanel" and tab_titles:
             heading = tab_titles.pop(0)
@@ -405,13 +465,13 @@ def _blocks(body: etree._Element) -> list[Block]:
                 walk(child)
             return
         if tag in _HEADINGS:
-            text = norm_space(el.text_content())
+            text = text_of(el)
             if text:
                 heading = text
                 add(text, tag, kind="heading")
             return
         if tag == "tr":
-            cells = tuple(norm_space(c.text_content()) for c in el if isinstance(c.tag, str)
+            cells = tuple(text_of(c) for c in el if isinstance(c.tag, str)
                           and c.tag in ("td", "th"))
             cells = tuple(c for c in cells if c)
             # A layout table's cell holding whole sections is a container, not a row.
@@ -423,22 +483,29 @@ def _blocks(body: etree._Element) -> list[Block]:
                 add(" | ".join(cells), "tr", cells=cells, kind="row", label=cells[0] if len(cells) > 1 else "")
             return
         if tag == "dt":
-            pending_label = norm_space(el.text_content())
+            pending_label = text_of(el)
             return
         if tag == "dd":
-            value = norm_space(el.text_content())
+            value = text_of(el)
             label = pending_label
             add(f"{label}: {value}" if label else value, "dd", cells=(label, value), kind="fact", label=label)
             return
         if tag == "caption":
-            text = norm_space(el.text_content())
+            text = text_of(el)
             add(text, "caption")
             return
         if tag == "option":
-            add(norm_space(el.text_content()), "option", kind="option")
+            add(text_of(el), "option", kind="option")
             return
         if tag in _BLOCK_TAGS and not _has_block(el):
-            text = norm_space(el.text_content())
+            text = text_of(el)
+            lead = _bold_lead(el)
+            if lead:
+                # "<p><b>Costs</b><br>...": a bold lead-in is the section heading of old-style pages.
+                heading = lead
+                if text == lead:
+                    add(text, tag, kind="heading")
+                    return
             add(text, tag)
             return
         # A container: emit its own loose text, then recurse into children.
@@ -463,12 +530,27 @@ def _blocks(body: etree._Element) -> list[Block]:
             elif ctag == "br":
                 buf.append(" ")
             elif ctag:
-                buf.append(child.text_content())
+                buf.append(" " + text_of(child) + " " if child.tag in _SEPARATING else child.text_content())
             buf.append(child.tail or "")
         add(norm_space("".join(buf)), tag)
 
     walk(body)
     return blocks
+
+
+def _bold_lead(el: etree._Element) -> str:
+    if el.tag != "p" or (el.text or "").strip() or not len(el):
+        return ""
+    first = el[0]
+    if not isinstance(first.tag, str) or first.tag not in ("b", "strong", "font"):
+        return ""
+    lead = text_of(first)
+    rest = (first.tail or "").strip()
+    nxt = first.getnext()
+    ends_line = rest == "" and (nxt is None or nxt.tag == "br") or rest.startswith(":")
+    if 2 <= len(lead) <= 60 and ends_line and not re.search(r"[.!]$", lead):
+        return lead.rstrip(":")
+    return ""
 
 
 def _loose_text_blocks(el: etree._Element) -> bool:
@@ -481,7 +563,7 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     """A container of exactly two short inline children reads as `label: value` (key-fact tiles)."""
     kids = [c for c in el if isinstance(c.tag, str) and c.tag != "br"]
     # A badge ("Most booked") before the pair does not change what the pair says.
-    if len(kids) == 3 and len(norm_space(kids[0].text_content())) <= 20 and not re.search(r"\d", kids[0].text_content()):
+    if len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", kids[0].text_content()):
         kids = kids[1:]
     if len(kids) != 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
         return None
@@ -489,7 +571,7 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
         return None
     if any(_has_block(c) or c.tag in _HEADINGS or c.tag in ("ul", "ol", "table", "li") for c in kids):
         return None
-    label, value = (norm_space(c.text_content()) for c in kids)
+    label, value = (text_of(c) for c in kids)
     if label and value and len(label) <= 40 and len(value) <= 120:
         return label.rstrip(":"), value
     return None

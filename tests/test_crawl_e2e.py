@@ -50,7 +50,13 @@ class Crawl:
 
 
 def crawl_site(
-    tmp: Path, root: Path, site: str, *, path: str = "/", settings: dict[str, Any] | None = None, **kwargs: Any
+    tmp: Path,
+    root: Path,
+    site: str,
+    *,
+    path: str = "/",
+    settings: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> Crawl:
     feed = tmp / f"{site}-items.jsonl"
     log = tmp / f"{site}-requests.jsonl"
@@ -63,7 +69,8 @@ def crawl_site(
             quiet=True,
             **kwargs,
         )
-    items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()] if feed.exists() else []
+    lines = feed.read_text(encoding="utf-8").splitlines() if feed.exists() else []
+    items = [json.loads(line) for line in lines]
     requests = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     return Crawl(origin, result.exit_code, result.reason, result.stats, items, requests)
 
@@ -202,7 +209,9 @@ def test_unreachable_start_url_logs_one_line_no_traceback(
 def test_one_unreachable_among_several(tmp_path: Path, closed_port: int) -> None:
     bad = f"http://127.0.0.1:{closed_port}/"
     with serve_sites(FIXTURES, only=["tinyprov"]) as origins:
-        result = run_crawl([origins["tinyprov"] + "/", bad], str(tmp_path / "c.db"), settings=FAST, quiet=True)
+        result = run_crawl(
+            [origins["tinyprov"] + "/", bad], str(tmp_path / "c.db"), settings=FAST, quiet=True
+        )
     assert result.exit_code != 0
     assert result.reason == f"start URL unreachable: {bad}: Connection refused"
     assert result.stats["internscope/pages_html"] == 6  # the reachable site was still crawled

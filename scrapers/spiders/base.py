@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from twisted.python.failure import Failure
 
-__all__ = ["HTML_CONTENT_TYPES", "STATS_PREFIX", "ProviderSpider", "describe_failure", "parse_start_urls"]
+__all__ = ["HTML_CONTENT_TYPES", "STATS_PREFIX", "ProviderSpider", "describe_failure"]
 
 # Only these Content-Types become page items; everything else is counted and dropped.
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -76,6 +76,15 @@ DEFAULT_DEPTH_LIMIT = 6
 # Navigation and footers repeat the same hrefs on every page, so memoising the
 # canonical form saves most of the per-link cost.
 _canonical = lru_cache(maxsize=65536)(canonicalize)
+
+
+@lru_cache(maxsize=65536)
+def _classify(url: str) -> tuple[str, str, bool] | None:
+    """(canonical URL, its netloc, denied by extension) for an absolute http(s) URL, else None."""
+    if not is_http_url(url):
+        return None
+    canon = _canonical(url)
+    return canon, urlsplit(canon).netloc, has_denied_extension(canon)
 
 _A_HREFS = "//a/@href | //area/@href"
 
@@ -101,12 +110,6 @@ def _split_start_urls(value: str | Iterable[str] | None) -> list[str]:
         if url and not is_http_url(url):
             raise ValueError(f"bad start URL {url!r}: need an absolute http(s) URL with a host")
     return [url for url in urls if url]
-
-
-def parse_start_urls(value: str | Iterable[str] | None) -> list[str]:
-    """Start URLs from a spider argument: a comma-separated string (`-a start_urls=a,b`)
-    or a list. Returns canonical URLs without duplicates; raises ValueError on bad ones."""
-    return list(dict.fromkeys(canonicalize(url) for url in _split_start_urls(value)))
 
 
 def _optional_int(value: int | str | None, name: str) -> int | None:
@@ -191,10 +194,9 @@ class ProviderSpider(SitemapSpider):
                 unfolded=unfolded if unfolded != url else None,
             )
         self.start_urls = list(self._starts)
-        urls = self.start_urls
         # Canonical URLs already requested: the frontier's own dedupe, so the page budget
         # counts distinct pages (the scheduler's dupefilter stays as the backstop).
-        self._seen: set[str] = set(urls)
+        self._seen: set[str] = set(self.start_urls)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -221,18 +223,18 @@ class ProviderSpider(SitemapSpider):
     # -- helpers ---------------------------------------------------------------------
 
     @property
-    def stats(self) -> StatsCollector:
+    def _stats(self) -> StatsCollector:
         # crawler.stats only exists once the crawler has applied its settings, which is
         # after from_crawler, so it is looked up on use.
         return self.crawler.stats
 
     def _count(self, key: str, n: int = 1) -> None:
-        self.stats.inc_value(STATS_PREFIX + key, n)
+        self._stats.inc_value(STATS_PREFIX + key, n)
 
     def _append_stat(self, key: str, value: str) -> None:
-        values = list(self.stats.get_value(STATS_PREFIX + key, []))
+        values = list(self._stats.get_value(STATS_PREFIX + key, []))
         values.append(value)
-        self.stats.set_value(STATS_PREFIX + key, values)
+        self._stats.set_value(STATS_PREFIX + key, values)
 
     def _start_for(self, response_or_request: Response | Request) -> _Start:
         start = self._starts.get(response_or_request.meta.get(META_START, ""))
@@ -245,16 +247,17 @@ class ProviderSpider(SitemapSpider):
     def _page_request(self, url: str, start: _Start, depth: int, *, via: str = "link") -> Request | None:
         """A request for a page, or None when it is off-host, non-HTML by extension,
         already requested, too deep or over the start URL's page budget."""
-        if not is_http_url(url):
+        classified = _classify(url)
+        if classified is None:
             return None
-        canon = _canonical(url)
-        if urlsplit(canon).netloc not in start.hosts:
+        canon, netloc, denied = classified
+        if canon in self._seen:
+            return None  # checked first: on a real site most links are already known
+        if netloc not in start.hosts:
             self._count(f"{via}s_offsite")
             return None
-        if has_denied_extension(canon):
+        if denied:
             self._count("skipped_extension")
-            return None
-        if canon in self._seen:
             return None
         if self.depth_limit and depth > self.depth_limit:
             self._count("depth_limited")
@@ -329,11 +332,19 @@ class ProviderSpider(SitemapSpider):
     def _links(self, response: TextResponse, base: str, start: _Start, depth: int) -> Iterator[Request]:
         if self.depth_limit and depth >= self.depth_limit:
             return
+        base_parts = urlsplit(base)
+        base_origin = f"{base_parts.scheme}://{base_parts.netloc}"
         for href in response.selector.root.xpath(_A_HREFS):
             href = strip_html5_whitespace(str(href))
             if not href or href.startswith("#"):
                 continue  # a fragment of this very page
-            request = self._page_request(urljoin(base, href), start, depth + 1)
+            if href.startswith("/") and not href.startswith("//"):
+                url = base_origin + href  # root-relative: no need for a full urljoin
+            elif href.startswith(("http://", "https://")):
+                url = href
+            else:
+                url = urljoin(base, href)
+            request = self._page_request(url, start, depth + 1)
             if request is not None:
                 yield request
 
