@@ -131,7 +131,7 @@ _NOT_DURATION = re.compile(
 def extract_duration(page: Page, fees: list[dict]) -> dict | None:
     """Length of stay: key facts first, then sentences about the stay, then a fee table's tiers."""
     for b in page.blocks:
-        if b.kind == "fact" and _DURATION_LABEL.search(b.label):
+        if b.is_fact and _DURATION_LABEL.search(b.label):
             ds = find_durations(b.cells[-1])
             if ds:
                 return _combine(ds, b.text)

@@ -27,7 +27,7 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("supervision", re.compile(r"\bsupervision\b|\bmentor", re.I)),
     ("language_lessons", re.compile(r"\blanguage\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
                                     r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
-    ("local_transport", re.compile(r"\btransport\b|\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
+    ("local_transport", re.compile(r"\btransport\b|\btuk-?tuks?\b|\bshuttles?\b|\btaxis?\b|\blifts? to\b|\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
                                    r"|\btravel between\b", re.I)),
     ("vaccinations", re.compile(r"\bvaccinat\w+|\bimmunis\w+|\bjabs\b|\bantimalarials?\b|\bmalaria (?:tablets|pills)",
                                 re.I)),
@@ -66,6 +66,8 @@ def terms_in(text: str) -> list[str]:
     return out
 
 
+_LIST_LEAD = re.compile(r"^\s*(?:what(?:'s|’s| is) )?(not |isn't |isn’t )?(?:included|excluded|covered|includes|"
+                        r"excludes)(?: in (?:the|your) (?:\w+ )?(?:fee|price))?\s*:", re.I)
 _OTHER_CHARGE = re.compile(r"\bregistration\b|\bdeposit\b|\bdonation\b|\bapplication fee\b", re.I)
 _PRICE_FOR_AFTER = re.compile(r"(?:[$£€₹]|US\$|USD|EUR|GBP)\s?\d[\d,.]*[^.]{0,25}?\bfor (?:your )?((?:room|board|"
                               r"accommodation|meals?|food|lodging)[^.]{0,60})", re.I)
@@ -97,7 +99,12 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
             continue
         ex = _EXCL_CUE.search(s.text)
         inc = _INCL_CUE.search(s.text)
-        if ex:
+        if lead := _LIST_LEAD.match(s.text):
+            # "Included: a, b and c." / "Not included: x and y."
+            target = excludes if lead.group(1) else includes
+            _add(target, terms_in(s.text[lead.end():]))
+            evidence.append(s.text)
+        elif ex:
             _add(excludes, terms_in(s.text[ex.end():]))
             evidence.append(s.text)
         elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program|contribution)s?\b|\bit\b",

@@ -108,6 +108,13 @@ class Block:
     def lower(self) -> str:
         return self.text.lower()
 
+    @property
+    def is_fact(self) -> bool:
+        """A key fact: a dt/dd pair, a label/value tile, or a two-cell table row with a short label."""
+        if self.kind == "fact":
+            return True
+        return self.kind == "row" and len(self.cells) == 2 and 0 < len(self.cells[0]) <= 30
+
 
 @dataclass
 class Page:

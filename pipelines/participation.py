@@ -12,7 +12,7 @@ import re
 from pipelines.page import Page, Sentence, sentences, snippet
 
 OBSERVE = re.compile(
-    r"\b(?:observ(?:e|es|ing|ation)|shadow(?:s|ing)?|watch(?:es|ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
+    r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
     r"nurses?|midwives|team|staff)|doctors|surgeons|procedures|operations|surgery|deliveries|births|consultations)|"
     r"watch and (?:ask|learn|listen)|sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
     r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"

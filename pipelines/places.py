@@ -148,7 +148,7 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
     title = _strip_site_name(page.title, page)
     vote(title, 4, True)
     for b in page.blocks:
-        if b.kind == "fact" and _FACT_LABEL.search(b.label):
+        if b.is_fact and _FACT_LABEL.search(b.label):
             vote(b.cells[-1], 5, True)
     for crumb in page.breadcrumbs:
         vote(crumb, 2, False)
@@ -201,7 +201,7 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
                 found.append(name)
                 evidence = evidence or snippet(s.text, m)
     for b in page.blocks:
-        if b.kind == "fact" and _FACT_LABEL.search(b.label):
+        if b.is_fact and _FACT_LABEL.search(b.label):
             take(b.cells[-1])
     if not found:
         take(_strip_site_name(page.title, page))

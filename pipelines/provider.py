@@ -28,7 +28,7 @@ def extract_provider(page: Page) -> tuple[str | None, str | None]:
                 if name and name != page.site_name:
                     return name, f"structured data {key}: {name}"
     for b in page.blocks[:40]:
-        if b.kind == "fact" and _ORG_LABEL.match(b.label.strip()):
+        if b.is_fact and _ORG_LABEL.match(b.label.strip()):
             return b.cells[-1], b.text
         m = _RUN_BY.search(b.text)
         if m and b.index < 15:

@@ -64,7 +64,7 @@ def extract_experience(page: Page) -> tuple[bool | None, str | None]:
 
 def extract_min_age(page: Page) -> tuple[int | None, str | None]:
     for b in page.blocks:
-        if b.kind == "fact" and re.search(r"\bage\b", b.label, re.I):
+        if b.is_fact and re.search(r"\bage\b", b.label, re.I):
             m = re.search(r"\b(\d{2})\b", b.cells[-1])
             if m:
                 return int(m.group(1)), b.text

@@ -31,7 +31,7 @@ _START = re.compile(r"\bstart|\bbegin|\barriv|\bdates?\b|\bintake|\bdepart|\bwhe
 
 def extract_start_dates(page: Page) -> tuple[str | None, str | None]:
     for b in page.blocks:
-        if b.kind == "fact" and _START.search(b.label):
+        if b.is_fact and _START.search(b.label):
             value = b.cells[-1]
             if _FLEXIBLE.search(value) or re.match(r"\s*flexible\b", value, re.I):
                 return "flexible", b.text
