@@ -53,7 +53,7 @@ def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> Ex
 
 def _extract(page: Page) -> Extraction:
     country, country_ev = extract_country(page)
-    ctx = context_for(page.text, country, page.host)
+    ctx = context_for(page.text, country, page.host, page.meta.get("og:locale", "") or page.lang)
     fees = extract_fees(page, ctx)
     duration = extract_duration(page, fees)
     tie_fixed_length(fees, duration)
@@ -140,11 +140,12 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
         found = [d for d in find_durations(s.text)
                  if not _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40])
                  and not _inside_price(s.text, d)]
+        ranged = [d for d in found if d.shape != "single"]
+        if ranged and bounded is None and (_DURATION_CONTEXT.search(s.text) or len(s.text) < 40):
+            # "a minimum of 10 days, up to 30 days": both bounds from one sentence.
+            bounded = _combine(ranged, s.text)
         for d in found:
-            if d.shape != "single" and (_DURATION_CONTEXT.search(s.text) or s.block.kind in ("fact", "text")
-                                        and len(s.text) < 40):
-                bounded = bounded or _combine([d], s.text)
-            elif d.shape == "single" and _DURATION_CONTEXT.search(s.text) and single is None:
+            if d.shape == "single" and _DURATION_CONTEXT.search(s.text) and single is None:
                 single = _combine([d], s.text)
     if bounded:
         return bounded

@@ -20,7 +20,7 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("internet", re.compile(r"\bwi-?fi\b|\binternet\b", re.I)),
     ("accommodation", re.compile(r"\baccommodation\b|\brooms?\b|\bbeds?\b|\bhousing\b|\bhomestay\b|"
                                  r"\bhost famil\w+|\blodging\b|\bdorm\w*|\bguest ?house\b|\bhostel\b|\bapartment\b|"
-                                 r"\bhotel\b", re.I)),
+                                 r"\bhotel\b|\b(?:shared|volunteer|student|staff|guest|our|a) house\b", re.I)),
     ("meals", re.compile(r"\bmeals?\b|\bbreakfasts?\b|\blunch(?:es)?\b|\bdinners?\b|\bfood\b|\bboard\b|"
                          r"\bcooked\b", re.I)),
     ("orientation", re.compile(r"\borientation\b|\binduction\b|\bbriefing\b|\bwelcome session\b", re.I)),
@@ -72,6 +72,7 @@ _OTHER_CHARGE = re.compile(r"\bregistration\b|\bdeposit\b|\bdonation\b|\bapplica
 _PRICE_FOR_AFTER = re.compile(r"(?:[$£€₹]|US\$|USD|EUR|GBP)\s?\d[\d,.]*[^.]{0,25}?\bfor (?:your )?((?:room|board|"
                               r"accommodation|meals?|food|lodging)[^.]{0,60})", re.I)
 _PASSIVE_INCL = re.compile(r"^(.{3,120}?)\b(?:is|are) (?:also )?included\b", re.I)
+_PASSIVE_EXCL = re.compile(r"^(.{3,120}?)\b(?:is|are) not (?:included|covered)\b", re.I)
 _PRICE_FOR = re.compile(r"^((?:room|board|accommodation|meals?|food|lodging|homestay)\b[^.:$£€]{0,60}?)"
                         r"(?::|\bis\b|\bare\b|\bcosts?\b)\s*(?:[$£€₹]|US\$|USD|EUR|GBP)", re.I)
 
@@ -99,7 +100,10 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
             continue
         ex = _EXCL_CUE.search(s.text)
         inc = _INCL_CUE.search(s.text)
-        if lead := _LIST_LEAD.match(s.text):
+        if passive_ex := _PASSIVE_EXCL.search(s.text):
+            _add(excludes, terms_in(passive_ex.group(1)))
+            evidence.append(s.text)
+        elif lead := _LIST_LEAD.match(s.text):
             # "Included: a, b and c." / "Not included: x and y."
             target = excludes if lead.group(1) else includes
             _add(target, terms_in(s.text[lead.end():]))

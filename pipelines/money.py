@@ -78,7 +78,10 @@ class Money:
     raw: str
 
 
-def context_for(text: str, country: str | None = None, host: str = "") -> CurrencyContext:
+_RAND_COUNTRIES = {"ZA", "SZ", "LS", "NA", "BW"}
+
+
+def context_for(text: str, country: str | None = None, host: str = "", locale: str = "") -> CurrencyContext:
     """Read the page-level currency hints: an explicit 'prices in AUD', the TLD, the country."""
     dollar = "USD"
     stated = re.search(
@@ -98,7 +101,9 @@ def context_for(text: str, country: str | None = None, host: str = "") -> Curren
     rupee = _RUPEE_BY_COUNTRY.get(country or "", "INR")
     shilling = _SHILLING_BY_COUNTRY.get(country or "")
     yen = "CNY" if country == "CN" else "JPY"
-    rand_ok = country == "ZA" or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I))
+    # Rand circulates with the lilangeni, loti and Namibian dollar, so "R 1 150" is rand there too.
+    rand_ok = (country in _RAND_COUNTRIES or locale.lower().endswith("za")
+               or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I)))
     return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok)
 
 

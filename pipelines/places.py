@@ -232,3 +232,9 @@ _VILLAGE = re.compile(r"\b(?:in|at|of|from) ([A-Z][a-z]+) (?:village|town)\b|\b(
 def _is_country_word(name: str) -> bool:
     countries, _, _ = _gazetteer()
     return name.lower() in countries
+
+
+def is_place(name: str) -> bool:
+    """A country or a town the gazetteer knows, e.g. for trimming ', Homa Bay, Kenya' off a name."""
+    countries, cities, _ = _gazetteer()
+    return name.lower() in countries or name in cities

@@ -14,7 +14,8 @@ from pipelines.page import Page, norm_space
 
 _RUN_BY = re.compile(
     r"\b(?i:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) (?i:by)\s*:?\s*"
-    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6})",
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6}"
+    r"(?:\s+(?:e\.\s?V\.|Ltd\.?|Inc\.?|gGmbH|GmbH|CIC|NPC|NGO|Trust|Foundation))?)",
 )
 _ORG_LABEL = re.compile(r"^(?:organi[sz]ation|host organi[sz]ation|provider|run by|organi[sz]er|partner)$", re.I)
 
@@ -37,9 +38,19 @@ def extract_provider(page: Page) -> tuple[str | None, str | None]:
         return page.site_name, f"site name: {page.site_name}"
     parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)
     if len(parts) > 1:
-        return parts[-1].strip(), f"page title: {page.title}"
+        return _without_place(parts[-1].strip()), f"page title: {page.title}"
     host = urlsplit(page.url).hostname or ""
     return (host or None), (f"host: {host}" if host else None)
+
+
+def _without_place(name: str) -> str:
+    """'Shoreline Health Volunteers, Homa Bay, Kenya' names the organisation, then where it is."""
+    from pipelines.places import is_place
+
+    parts = [p.strip() for p in name.split(",")]
+    while len(parts) > 1 and is_place(parts[-1]):
+        parts.pop()
+    return ", ".join(parts)
 
 
 def extract_title(page: Page) -> str:

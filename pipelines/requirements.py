@@ -44,8 +44,22 @@ _AGE = re.compile(
 )
 
 
+_WHO_LABEL = re.compile(r"\bwho\b|eligib|suitable|requirement|open to|for whom|participants?|applicants?|level",
+                        re.I)
+_TRAINED = re.compile(r"\bstudents?\b|\bgraduates?\b|\bqualified\b|\bregistered\b|\bdoctors?\b|\bnurses\b|"
+                      r"\bmidwives\b|\bdentists?\b|\bphysiotherapists?\b|\btherapists?\b|\bclinicians?\b|"
+                      r"\bprofessionals?\b|\bresidents?\b", re.I)
+
+
 def extract_experience(page: Page) -> tuple[bool | None, str | None]:
     """False when the page says no training is needed, True when it asks for some, else None."""
+    for b in page.blocks:
+        if b.is_fact and _WHO_LABEL.search(b.label):
+            value = b.cells[-1]
+            if _NONE_NEEDED.search(value):
+                return False, b.text
+            if _TRAINED.search(value):
+                return True, b.text
     required_ev = None
     for s in sentences(page):
         m = _NONE_NEEDED.search(s.text)
@@ -53,7 +67,7 @@ def extract_experience(page: Page) -> tuple[bool | None, str | None]:
             return False, snippet(s.text, m)
         if required_ev is None:
             m = _REQUIRED.search(s.text)
-            if m and (_REQ_HEADING.search(s.block.heading) or s.block.kind == "fact"
+            if m and (_REQ_HEADING.search(s.block.heading) or s.block.is_fact
                       or re.search(r"\b(?:must|only|programme is for|program is for|suitable for|for)\b",
                                    s.text, re.I)):
                 required_ev = snippet(s.text, m)
