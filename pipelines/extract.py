@@ -144,6 +144,8 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
         if ranged and bounded is None and (_DURATION_CONTEXT.search(s.text) or len(s.text) < 40):
             # "a minimum of 10 days, up to 30 days": both bounds from one sentence.
             bounded = _combine(ranged, s.text)
+            if re.search(r"\bno (?:maximum|upper limit|max\b)|\bas long as you (?:like|want)\b", s.text, re.I):
+                bounded["max_weeks"] = None
         for d in found:
             if d.shape == "single" and _DURATION_CONTEXT.search(s.text) and single is None:
                 single = _combine([d], s.text)
@@ -177,7 +179,11 @@ def _inside_price(text: str, d: object) -> bool:
 
 def _combine(ds: list, text: str) -> dict:
     lo = next((d.min_weeks for d in ds if d.min_weeks is not None), None)
-    hi = next((d.max_weeks for d in ds if d.max_weeks is not None), None)
+    first = ds[0]
+    # A minimum takes its maximum only from an explicit "up to"/"maximum", not from a typical-stay range.
+    pool = ds if first.shape not in ("min",) else [d for d in ds if d.shape in ("max", "minmax")]
+    hi = first.max_weeks if first.max_weeks is not None else next(
+        (d.max_weeks for d in pool if d.max_weeks is not None), None)
     if lo is not None and hi is not None and hi < lo:
         hi = None
     return {"min_weeks": lo, "max_weeks": hi, "evidence": snippet(text)}

@@ -18,6 +18,7 @@ from pipelines.money import CurrencyContext, Money, find_money
 from pipelines.page import Block, Page, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
     ("per_week", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
                             r"\bweekly\b|\bp/?w\b|/\s?wk\b|\bweek\s+(?:rate|fee|price)", re.I)),
     ("per_month", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+)?month\b|\bmonthly\b|"
@@ -90,7 +91,7 @@ def _num(v: float | None) -> float | int | None:
 def extract_fees(page: Page, ctx: CurrencyContext) -> list[dict]:
     mentions: list[FeeMention] = []
     for block, headers in _with_table_headers(page.blocks):
-        mentions.extend(_block_mentions(block, headers, ctx))
+        mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title))
     mentions = _fold(mentions)
     _fixed_fee_on_top(mentions)
     return [m.as_dict() for m in mentions]
@@ -126,16 +127,16 @@ def _with_table_headers(blocks: list[Block]) -> list[tuple[Block, tuple[str, ...
     return out
 
 
-def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) -> list[FeeMention]:
+def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "") -> list[FeeMention]:
     if block.kind == "row" and len(block.cells) > 1:
-        return _row_mentions(block, headers, ctx)
+        return _row_mentions(block, headers, ctx, title)
     out = []
     for sentence in split_sentences(block.text):
         found = find_money(sentence, ctx)
         for i, money in enumerate(found):
             prev_end = found[i - 1].end if i else 0
             next_start = found[i + 1].start if i + 1 < len(found) else len(sentence)
-            m = _read_clause(sentence, money, block, ctx, prev_end, next_start)
+            m = _read_clause(sentence, money, block, ctx, prev_end, next_start, title)
             if m is not None:
                 out.append(m)
     return out
@@ -171,14 +172,20 @@ def _nearest(cues: list[tuple[str, re.Pattern[str]]], before: str, after: str,
     return best[2] if best else None
 
 
-def _kind(before: str, after: str) -> str:
+def _kind(before: str, after: str, title: str = "") -> str:
     """A specific charge word near the price (registration, deposit, ...) outranks a generic 'fee' or 'price'."""
     specific = _nearest(_KIND_CUES[:4], before[-160:], after[:45], _KIND_PRIORITY)
+    if specific == "extra" and title:
+        # On an outreach programme's own page, the "outreach fee" is the program price.
+        cue = _KIND_CUES[3][1]
+        words = {m.group(0).lower() for m in cue.finditer(before[-160:] + " " + after[:45])}
+        if words and all(w in title.lower() for w in words):
+            return "program"
     return specific or "program"
 
 
 def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext, prev_end: int = 0,
-                 next_start: int | None = None) -> FeeMention | None:
+                 next_start: int | None = None, block_title: str = "") -> FeeMention | None:
     before, after = _window(sentence, money, prev_end, next_start, before=160)
     near_before, near_after = before[-45:], after[:30]
     # Money the provider pays its host ("pays the hospital USD 40 a week") is not charged to the participant.
@@ -190,7 +197,7 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
     if _THIRD_PARTY.search(near_before) and not re.search(r"\b(?:fee|price|cost)\s+(?:of|is)\b", near_before, re.I):
         if not _nearest(_KIND_CUES[:3], before, after):
             return None
-    kind = _kind(before, after)
+    kind = _kind(before, after, block_title)
     if kind == "program" and _EXTRAS_HEADING.search(block.heading):
         kind = "extra"  # a price in a list of what is not included is an optional extra
     if kind == "extra" and re.search(r"\b(?:extra|additional|further)\s+weeks?\b", before[-40:] + after[:40], re.I):
@@ -235,7 +242,7 @@ def _tied_weeks(before: str, after: str) -> float | None:
     return None
 
 
-def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) -> list[FeeMention]:
+def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "") -> list[FeeMention]:
     out = []
     label = block.cells[0]
     label_kind = _nearest(_KIND_CUES[:4], label, "", _KIND_PRIORITY)
@@ -246,7 +253,7 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext) 
             context_before = f"{label} {header} {before}" if col else before
             if _NOT_A_FEE.search(before[-30:] + " " + after[:20]):
                 continue
-            kind = label_kind or _kind(context_before, after)
+            kind = label_kind or _kind(context_before, after, title)
             if re.search(r"\b(?:extra|additional|further|each)\s+weeks?\b", label, re.I):
                 kind, basis = "program", "per_week"
             else:

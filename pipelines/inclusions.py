@@ -20,12 +20,14 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("internet", re.compile(r"\bwi-?fi\b|\binternet\b", re.I)),
     ("accommodation", re.compile(r"\baccommodation\b|\brooms?\b|\bbeds?\b|\bhousing\b|\bhomestay\b|"
                                  r"\bhost famil\w+|\blodging\b|\bdorm\w*|\bguest ?house\b|\bhostel\b|\bapartment\b|"
-                                 r"\bhotel\b|\b(?:shared|volunteer|student|staff|guest|our|a) house\b", re.I)),
+                                 r"\bhotel\b|\bflat\b|\b(?:shared|volunteer|student|staff|guest|our|a) house\b", re.I)),
     ("meals", re.compile(r"\bmeals?\b|\bbreakfasts?\b|\blunch(?:es)?\b|\bdinners?\b|\bfood\b|\bboard\b|"
                          r"\bcooked\b", re.I)),
     ("orientation", re.compile(r"\borientation\b|\binduction\b|\bbriefing\b|\bwelcome session\b", re.I)),
     ("supervision", re.compile(r"\bsupervision\b|\bmentor", re.I)),
-    ("language_lessons", re.compile(r"\blanguage\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
+    ("language_lessons", re.compile(r"\blanguage\b|\b(?:spanish|swahili|french|portuguese|khmer|nepali|hindi|"
+                                    r"twi|tagalog)\b(?! (?:family|families|doctors?|nurses?|staff|hospital|speakers?))|"
+                                    r"\b(?:one-to-one|private) (?:\w+ )?(?:lessons|tuition|classes)\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
                                     r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
     ("local_transport", re.compile(r"\btransport\b|\btuk-?tuks?\b|\bshuttles?\b|\btaxis?\b|\blifts? to\b|\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
                                    r"|\btravel between\b", re.I)),
@@ -58,6 +60,9 @@ def terms_in(text: str) -> list[str]:
     out = []
     for part in re.split(r",|;|\band\b|\bor\b|\bplus\b|/|&", text):
         for term, pat in _TERMS:
+            # An airport shuttle is the airport transfer, not local transport.
+            if term == "local_transport" and _TERMS[0][1].search(part):
+                continue
             if pat.search(part) and term not in out:
                 out.append(term)
             # "visa fees" is not also "visa support"
@@ -111,7 +116,7 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
         elif ex:
             _add(excludes, terms_in(s.text[ex.end():]))
             evidence.append(s.text)
-        elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program|contribution)s?\b|\bit\b",
+        elif inc and re.search(r"\b(?:fee|price|cost|rate|package|programme|program|contribution|quote)s?\b|\bit\b",
                                s.text, re.I):
             _add(includes, terms_in(s.text[inc.end():]))
             evidence.append(s.text)

@@ -41,7 +41,8 @@ DO = re.compile(
     r"support(?:ing)? (?:the )?(?:nurses|staff|midwives|mothers|patients|team)|administer\w*|give injections|"
     r"deliver(?:ing)? babies|assist(?:ing)? (?:at|with|in) (?:births|deliveries)|perform\w*|treat(?:ing)? patients|"
     r"diagnos\w+|draw(?:ing)? blood|rapid tests|test(?:ing)? for|vaccinat(?:e|ing) (?:children|patients|babies)|"
-    r"hands-on|suture|suturing)\b",
+    r"hands-on|suture|suturing|collect\w*(?: and \w+)? (?:\w+ )?data|evaluat\w+|"
+    r"treat(?:ing)? (?:your own )?(?:patients|caseload|clients))\b",
     re.I,
 )
 _PARTICIPANT = re.compile(
@@ -50,7 +51,7 @@ _PARTICIPANT = re.compile(
     re.I,
 )
 _TASK_HEADING = re.compile(
-    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|work|"
+    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|work|internship|elective|placement|programme|program|volunteering|"
     r"placement|duties)|tasks?|duties|activities|role|typical (?:day|week)|day to day|day-to-day|responsibilit|"
     r"what to expect|the work|clinical work|schedule|involvement|experience|rotation|your time",
     re.I,

@@ -33,7 +33,7 @@ def extract_provider(page: Page) -> tuple[str | None, str | None]:
             return b.cells[-1], b.text
         m = _RUN_BY.search(b.text)
         if m and b.index < 15:
-            return m.group("name").strip(" .,"), b.text
+            return re.sub(r"(?<![A-Z])[.,]$", "", m.group("name").strip(" ,")), b.text
     if page.site_name:
         return page.site_name, f"site name: {page.site_name}"
     parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)

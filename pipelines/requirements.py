@@ -31,7 +31,11 @@ _REQUIRED = re.compile(
     r"\bletter from your (?:medical|nursing|dental) school\b|\bcopy of your (?:licen[cs]e|registration)\b|"
     r"\bproof of (?:enrolment|enrollment|registration|qualification)\b|\bregistered nurses?\b|"
     r"\bqualified (?:doctors?|nurses?|midwives|dentists?|physiotherapists?)\b|\bclinical years?\b|"
-    r"\b(?:medical|nursing|dental|midwifery|physiotherapy|pharmacy) students?\b",
+    r"\b(?:medical|nursing|dental|midwifery|physiotherapy|pharmacy) students?\b|"
+    r"\bstudent (?:nurses?|midwives|doctors?|dentists?|physiotherapists?|paramedics?)\b|"
+    r"\b(?:second|third|fourth|final|penultimate|2nd|3rd|4th)[- ]year\b|"
+    r"\b(?:students?|graduates?)\b[^.]{0,15}\b(?:in|of|studying)\b[^.]{0,30}\b(?:medicine|nursing|public health|"
+    r"global health|dentistry|physiotherapy|midwifery|pharmacy|occupational therapy)\b",
     re.I,
 )
 _REQ_HEADING = re.compile(r"requirement|eligib|who can|who is it for|suitable|who should|criteria|applicants?", re.I)
@@ -39,7 +43,7 @@ _AGE = re.compile(
     r"\b(?:min(?:imum|\.)?\s*age(?:\s*(?:is|of|:))?\s*(?P<a>\d{2})|(?:aged|age) (?P<b>\d{2})\s*(?:\+|or (?:over|older|"
     r"above)|and (?:over|older|above)|years? (?:and|or) (?:over|older))|(?P<c>\d{2})\s*(?:years?(?: old)?|yrs?)?\s*"
     r"(?:or|and) (?:over|older|above)|at least (?P<d>\d{2}) years|over (?:the age of )?(?P<e>\d{2})\b|"
-    r"(?P<f>\d{2})\+\s*(?:years|only|welcome)?|must be (?P<g>\d{2})\b)",
+    r"(?P<f>\d{2})\+\s*(?:years|only|welcome)?|must be (?:at least |over |aged )?(?P<g>\d{2})\b)",
     re.I,
 )
 

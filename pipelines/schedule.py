@@ -26,6 +26,7 @@ _FIXED = re.compile(
     rf"\b(?:start|begin|arriv)\w*\b[^.]{{0,60}}\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b",
     re.I,
 )
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 _START = re.compile(r"\bstart|\bbegin|\barriv|\bdates?\b|\bintake|\bdepart|\bwhen\b|\bavailab", re.I)
 
 
@@ -45,7 +46,8 @@ def extract_start_dates(page: Page) -> tuple[str | None, str | None]:
             continue
         if m := _FLEXIBLE.search(s.text):
             return "flexible", snippet(s.text, m)
-        if fixed_ev is None and (m := _FIXED.search(s.text)):
+        if fixed_ev is None and (m := _FIXED.search(s.text) or (
+                _START.search(s.block.heading) and _DAY_MONTH.search(s.text))):
             fixed_ev = snippet(s.text, m)
     if fixed_ev:
         return "fixed", fixed_ev
