@@ -53,17 +53,20 @@ _COMMUNITY = re.compile(
     r"\b(?:part|share|portion|percentage|some) of (?:every|each|your|the|our) (?:\w+ )?(?:fee|payment|booking|"
     r"rate|price)s?\b|\bfunds? (?:dressings|medicines|medicine|supplies|equipment|the|a|salaries)|"
     r"\bmedicine fund\b|\bpays? (?:the |for the )?salar(?:y|ies)\b|\b(?:left|donated|handed over|given) (?:with|to) "
-    r"the (?:\w+ ){0,2}(?:clinic|hospital|community|school|health cent(?:re|er)|dispensary)\b|\bbring\w*\b[^.]{0,40}\b(?:supplies|gloves|equipment|medicines|dressings?|dressing packs|"
+    r"the (?:\w+ ){0,2}(?:clinic|hospital|community|school|health cent(?:re|er)|dispensary)\b|"
+    r"\bbring\w*\b[^.]{0,40}\b(?:supplies|gloves|equipment|medicines|dressings?|dressing packs|"
     r"kits|consumables)\b|\bfunded (?:from|by|through) (?:your|the|our|every|each) (?:\w+ )?(?:fees?|price|booking)|"
     r"\buses? (?:the |your |our )?(?:\w+ )?fees? to (?:pay|fund|buy|cover)|"
-    r"\b(?:help )?train(?:s|ing)? (?:the )?(?:\w+['’]s )(?:\w+ )?(?:staff|nurses|assistants|health workers|midwives)|\b(?:train|trains|training|mentor|mentors|mentoring) (?:local|its own|our local|the local|"
+    r"\b(?:help )?train(?:s|ing)? (?:the )?(?:\w+['’]s )(?:\w+ )?(?:staff|nurses|assistants|health workers|midwives)|"
+    r"\b(?:train|trains|training|mentor|mentors|mentoring) (?:local|its own|our local|the local|"
     r"junior|village|community) (?:\w+ )?(?:staff|nurses|health workers|volunteers|women|midwives|doctors|"
     r"clinicians)|\blong[- ]term (?:partnership|partner|relationship|commitment)|\b(?:worked|working|partnered) "
     r"with (?:the|this|our) (?:\w+ )?(?:hospital|clinic|community) since\b|\bsince \d{4}\b[^.]{0,40}partner|"
     r"\bplacement (?:contribution|fee) (?:is )?paid|\bsupplies (?:for|to) the\b|\bbring (?:medical )?supplies\b|"
     r"\b(?:equipment|supplies|medicines) (?:for|to) the (?:\w+ )?(?:hospital|clinic|dispensary|community)\b|"
     r"\bcontribution\b[^.]{0,60}\b(?:hospital|clinic|host|community)\b|\bfee\b[^.]{0,50}\bhelps? (?:fund|pay|"
-    r"support)\b|\bpays? (?:the |its |a )(?:\w+ ){0,3}(?:hospital|clinic|host|school|community)|\bpays? (?:for|towards) (?:the )?(?:\w+ ){0,2}(?:salar\w+|medicines|equipment|supplies)\b",
+    r"support)\b|\bpays? (?:the |its |a )(?:\w+ ){0,3}(?:hospital|clinic|host|school|community)|\bpays? (?:for|"
+    r"towards) (?:the )?(?:\w+ ){0,2}(?:salar\w+|medicines|equipment|supplies)\b",
     re.I,
 )
 

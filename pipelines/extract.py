@@ -171,10 +171,7 @@ def _inside_price(text: str, d: object) -> bool:
     from pipelines.money import find_money
 
     start, end = d.start, d.end  # type: ignore[attr-defined]
-    for m in find_money(text):
-        if 0 <= start - m.end <= 4 or 0 <= m.start - end <= 4:
-            return True
-    return False
+    return any(0 <= start - m.end <= 4 or 0 <= m.start - end <= 4 for m in find_money(text))
 
 
 def _combine(ds: list, text: str) -> dict:

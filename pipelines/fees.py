@@ -194,9 +194,9 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
     if _NOT_A_FEE.search(near_before + " " + near_after.split(".")[0][:20]):
         return None
     # "Visa fees (about $50)" and the like are paid to third parties, not to the provider.
-    if _THIRD_PARTY.search(near_before) and not re.search(r"\b(?:fee|price|cost)\s+(?:of|is)\b", near_before, re.I):
-        if not _nearest(_KIND_CUES[:3], before, after):
-            return None
+    if (_THIRD_PARTY.search(near_before) and not re.search(r"\b(?:fee|price|cost)\s+(?:of|is)\b", near_before, re.I)
+            and not _nearest(_KIND_CUES[:3], before, after)):
+        return None
     kind = _kind(before, after, block_title)
     if kind == "program" and _EXTRAS_HEADING.search(block.heading):
         kind = "extra"  # a price in a list of what is not included is an optional extra

@@ -75,7 +75,8 @@ def judge_flags(record: dict, page: Page) -> list[dict]:
     if not record.get("legal_info"):
         add("no_legal_info", "Nothing about visas, permits or permission to take part in clinical work was found.")
     if not record.get("safety_info"):
-        add("no_safety_info", "Nothing about insurance, emergency support, vaccinations or a safety briefing was found.")
+        add("no_safety_info",
+            "Nothing about insurance, emergency support, vaccinations or a safety briefing was found.")
     if not record.get("community_benefit"):
         add("no_community_benefit", "No payment, donation, training or partnership benefiting the host was found.")
     return flags

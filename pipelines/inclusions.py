@@ -27,14 +27,18 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("supervision", re.compile(r"\bsupervision\b|\bmentor", re.I)),
     ("language_lessons", re.compile(r"\blanguage\b|\b(?:spanish|swahili|french|portuguese|khmer|nepali|hindi|"
                                     r"twi|tagalog)\b(?! (?:family|families|doctors?|nurses?|staff|hospital|speakers?))|"
-                                    r"\b(?:one-to-one|private) (?:\w+ )?(?:lessons|tuition|classes)\b|\b(?:swahili|spanish|nepali|khmer|hindi|french|portuguese|"
+                                    r"\b(?:one-to-one|private) (?:\w+ )?(?:lessons|tuition|classes)\b|\b(?:swahili|"
+                                    r"spanish|nepali|khmer|hindi|french|portuguese|"
                                     r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
-    ("local_transport", re.compile(r"\btransport\b|\btuk-?tuks?\b|\bshuttles?\b|\btaxis?\b|\blifts? to\b|\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|\btransportation\b|\btravel to and from\b"
+    ("local_transport", re.compile(r"\btransport\b|\btuk-?tuks?\b|\bshuttles?\b|\btaxis?\b|\blifts? to\b|"
+                                   r"\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|"
+                                   r"\btransportation\b|\btravel to and from\b"
                                    r"|\btravel between\b", re.I)),
     ("vaccinations", re.compile(r"\bvaccinat\w+|\bimmunis\w+|\bjabs\b|\bantimalarials?\b|\bmalaria (?:tablets|pills)",
                                 re.I)),
     ("excursions", re.compile(r"\bexcursions?\b|\bsafaris?\b|\b(?:weekend|day|sightseeing) trips?\b|\btours?\b|"
-                              r"\bsightseeing\b|\bcultural (?:activities|trips|visits)\b|\bweekend activities\b", re.I)),
+                              r"\bsightseeing\b|\bcultural (?:activities|trips|visits)\b|\bweekend activities\b",
+                              re.I)),
     ("certificate", re.compile(r"\bcertificate\b|\bletter of (?:completion|recommendation|reference)|\breference "
                                r"letter\b|\bassessment form\b", re.I)),
     ("personal_expenses", re.compile(r"\bpersonal\b|\bspending money\b|\bpocket money\b|\bsouvenirs\b|\bsnacks\b",
@@ -43,15 +47,18 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _INCL_HEADING = re.compile(r"\binclud|\bcovers?\b|\bwhat(?:'s|’s| is| you get)\b(?!.*not)|\byour fee\b|"
                            r"\bthe price\b|\bin the price\b|\bfee pays for\b", re.I)
-_EXCL_HEADING = re.compile(r"\bnot included\b|\b(?:doesn.t|does not|don.t|do not) include|\bdoesn.t cover|\bdoes not cover|\bdon.t cover|\bisn.t included|"
-                           r"\baren.t included|\bnot part of the (?:fee|price)|\bexclud|\bnot covered\b|\bnot in the price\b|\bextra costs?\b|"
+_EXCL_HEADING = re.compile(r"\bnot included\b|\b(?:doesn.t|does not|don.t|do not) include|"
+                           r"\bdoesn.t cover|\bdoes not cover|\bdon.t cover|\bisn.t included|"
+                           r"\baren.t included|\bnot part of the (?:fee|price)|\bexclud|\bnot covered\b|"
+                           r"\bnot in the price\b|\bextra costs?\b|"
                            r"\byou (?:will )?(?:need to )?pay (?:for )?yourself\b|\bwhat(?:'s|’s| is) not\b|"
                            r"\bnot part of\b|\badditional costs\b", re.I)
 _INCL_CUE = re.compile(r"\b(?:includes?|including|included|covers?|covering|pays? for|comes with|take care of)\b",
                        re.I)
 _EXCL_CUE = re.compile(r"\b(?:does not|doesn't|doesn’t|do not|don't|don’t|not)\s+(?:include|cover|included|covered)\b"
                        r"|\bexclud\w*|\bnot in the (?:weekly |programme |program )?(?:fee|price)\b|"
-                       r"\byou (?:will )?(?:need to )?pay (?:for )?(?:\w+ )?yourself\b|\bat your own (?:cost|expense)\b|"
+                       r"\byou (?:will )?(?:need to )?pay (?:for )?(?:\w+ )?yourself\b|\bat your own (?:cost|"
+                       r"expense)\b|"
                        r"\bpaid by you\b|\bon top\b|\byou pay for (?:your own|yourself)\b|\bat your own\b", re.I)
 
 

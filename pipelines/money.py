@@ -18,22 +18,114 @@ from price_parser import Price
 
 # Symbols and codes, longest first so that "US$" wins over "$".
 _SYMBOLS: dict[str, str | None] = {
-    "US$": "USD", "USD$": "USD", "U.S.$": "USD", "A$": "AUD", "AU$": "AUD", "AUD$": "AUD",
-    "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "R$": "BRL", "N$": "NAD",
-    "GH₵": "GHS", "GH¢": "GHS", "₵": "GHS", "KSh": "KES", "Ksh": "KES", "KShs": "KES", "TSh": "TZS",
-    "Tsh": "TZS", "USh": "UGX", "Ush": "UGX", "S/.": "PEN", "S/": "PEN", "Rp": "IDR", "RM": "MYR",
-    "Rs.": None, "Rs": None, "₨": None, "₹": "INR", "£": "GBP", "€": "EUR", "₩": "KRW", "¥": None,
-    "₱": "PHP", "₦": "NGN", "฿": "THB", "₫": "VND", "$": None, "R": "ZAR",
+    "US$": "USD",
+    "USD$": "USD",
+    "U.S.$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "AUD$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "N$": "NAD",
+    "GH₵": "GHS",
+    "GH¢": "GHS",
+    "₵": "GHS",
+    "KSh": "KES",
+    "Ksh": "KES",
+    "KShs": "KES",
+    "TSh": "TZS",
+    "Tsh": "TZS",
+    "USh": "UGX",
+    "Ush": "UGX",
+    "S/.": "PEN",
+    "S/": "PEN",
+    "Rp": "IDR",
+    "RM": "MYR",
+    "Rs.": None,
+    "Rs": None,
+    "₨": None,
+    "₹": "INR",
+    "£": "GBP",
+    "€": "EUR",
+    "₩": "KRW",
+    "¥": None,
+    "₱": "PHP",
+    "₦": "NGN",
+    "฿": "THB",
+    "₫": "VND",
+    "$": None,
+    "R": "ZAR",
 }
-_CODES = (
-    "USD EUR GBP AUD CAD NZD CHF INR ZAR KES TZS UGX GHS NPR PHP LKR PEN IDR VND KHR THB MYR SGD "
-    "JPY CNY KRW NGN MXN BRL COP GTQ CRC BOB ECS NAD BWP RWF ZMW MWK ETB MAD EGP LAK MMK BDT PKR"
-).split()
+_CODES = [
+    "USD",
+    "EUR",
+    "GBP",
+    "AUD",
+    "CAD",
+    "NZD",
+    "CHF",
+    "INR",
+    "ZAR",
+    "KES",
+    "TZS",
+    "UGX",
+    "GHS",
+    "NPR",
+    "PHP",
+    "LKR",
+    "PEN",
+    "IDR",
+    "VND",
+    "KHR",
+    "THB",
+    "MYR",
+    "SGD",
+    "JPY",
+    "CNY",
+    "KRW",
+    "NGN",
+    "MXN",
+    "BRL",
+    "COP",
+    "GTQ",
+    "CRC",
+    "BOB",
+    "ECS",
+    "NAD",
+    "BWP",
+    "RWF",
+    "ZMW",
+    "MWK",
+    "ETB",
+    "MAD",
+    "EGP",
+    "LAK",
+    "MMK",
+    "BDT",
+    "PKR",
+]
 _WORDS: dict[str, str | None] = {
-    "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP",
-    "rupee": None, "rupees": None, "rand": "ZAR", "dollar": None, "dollars": None,
-    "us dollars": "USD", "australian dollars": "AUD", "canadian dollars": "CAD",
-    "new zealand dollars": "NZD", "shillings": None, "cedis": "GHS", "soles": "PEN",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "rupee": None,
+    "rupees": None,
+    "rand": "ZAR",
+    "dollar": None,
+    "dollars": None,
+    "us dollars": "USD",
+    "australian dollars": "AUD",
+    "canadian dollars": "CAD",
+    "new zealand dollars": "NZD",
+    "shillings": None,
+    "cedis": "GHS",
+    "soles": "PEN",
 }
 # Which dollar, rupee, yen or shilling a bare sign means, by placement country.
 _RUPEE_BY_COUNTRY = {"IN": "INR", "LK": "LKR", "NP": "NPR", "PK": "PKR", "MU": "MUR", "SC": "SCR"}
@@ -102,8 +194,11 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
     shilling = _SHILLING_BY_COUNTRY.get(country or "")
     yen = "CNY" if country == "CN" else "JPY"
     # Rand circulates with the lilangeni, loti and Namibian dollar, so "R 1 150" is rand there too.
-    rand_ok = (country in _RAND_COUNTRIES or locale.lower().endswith("za")
-               or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I)))
+    rand_ok = (
+        country in _RAND_COUNTRIES
+        or locale.lower().endswith("za")
+        or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I))
+    )
     return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok)
 
 
@@ -193,5 +288,5 @@ def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
                 amount_max = hi
                 end = tail.end()
         covered = end
-        out.append(Money(m.start(), end, amount, amount_max, currency, text[m.start():end]))
+        out.append(Money(m.start(), end, amount, amount_max, currency, text[m.start() : end]))
     return out

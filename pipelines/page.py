@@ -10,13 +10,13 @@ so every value they find comes with the block text as its evidence.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from extruct.jsonld import JsonLdExtractor
 from lxml import etree
 
 # Class/id/role tokens that mark site chrome rather than program content. Matched
@@ -203,25 +203,21 @@ def _read_head(root: etree._Element, page: Page) -> None:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):
             page.canonical = urljoin(page.url, link.get("href").strip())
-    for s in root.iter("script"):
-        if (s.get("type") or "").lower() == "application/ld+json" and s.text:
-            page.jsonld.extend(_jsonld_items(s.text))
+    page.jsonld = _jsonld(root)
 
 
-def _jsonld_items(text: str) -> list[dict]:
-    # JSON-LD read straight off the parsed tree: extruct's JSON-LD extractor does the
-    # same json.loads per script tag but would parse the document a second time.
+_JSONLD = JsonLdExtractor()
+
+
+def _jsonld(root: etree._Element) -> list[dict]:
+    """JSON-LD items via extruct, on the tree already parsed (no second parse); @graph flattened."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        try:
-            data = json.loads(re.sub(r",\s*([}\]])", r"\1", text.strip().rstrip(";")))
-        except ValueError:
-            return []
-    items = data if isinstance(data, list) else [data]
+        raw = _JSONLD.extract_items(root)
+    except Exception:  # extruct raises on JSON it cannot repair; a page's bad markup is not our failure
+        return []
     out: list[dict] = []
-    for it in items:
-        if isinstance(it, dict) and "@graph" in it and isinstance(it["@graph"], list):
+    for it in raw:
+        if isinstance(it, dict) and isinstance(it.get("@graph"), list):
             out.extend(x for x in it["@graph"] if isinstance(x, dict))
         elif isinstance(it, dict):
             out.append(it)
@@ -255,10 +251,7 @@ def _find_title_lookalike(body: etree._Element, title: str) -> etree._Element | 
 
 
 def _is_chrome(el: etree._Element) -> bool:
-    for anc in el.iterancestors():
-        if anc.tag in ("nav", "footer"):
-            return True
-    return False
+    return any(anc.tag in ("nav", "footer") for anc in el.iterancestors())
 
 
 def _breadcrumbs(body: etree._Element) -> list[str]:

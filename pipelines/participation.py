@@ -12,7 +12,8 @@ import re
 from pipelines.page import Page, Sentence, sentences, snippet
 
 OBSERVE = re.compile(
-    r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
+    r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|"
+    r"ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
     r"nurses?|midwives|team|staff)|doctors|surgeons|procedures|operations|surgery|deliveries|births|consultations)|"
     r"watch and (?:ask|learn|listen)|sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
     r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"
@@ -20,23 +21,27 @@ OBSERVE = re.compile(
     re.I,
 )
 DO = re.compile(
-    r"\b(?:(?:tak|check)(?:e|es|ing)? (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|patient histories|"
+    r"\b(?:(?:tak|check)(?:e|es|ing)? (?:and chart )?(?:vital signs|vitals|blood pressure|temperature|histories|"
+    r"patient histories|"
     r"a history|measurements|notes)|measur(?:e|ing)|record(?:ing)? (?:vital|observations|patient)|"
     r"assist(?:s|ing)? (?:with|in|the|at)|help(?:s|ing)? (?:with |in |to |out )?(?:the )?(?:\w+ ){0,2}(?:patients?|"
     r"care|clinics?|wards?|wounds?|dressings?|deliver|screening|camps?|sessions?|lessons|mothers|children|feeding|"
     r"registration|triage|checks?|tests?|outreach|run|nurses|staff|team|families)|"
-    r"take (?:an )?active part|take part in (?:the )?(?:\w+ ){0,2}(?:checks|care|deliveries|clinics|screening|outreach)|"
+    r"take (?:an )?active part|take part in (?:the )?(?:\w+ ){0,2}(?:checks|care|deliveries|clinics|screening|"
+    r"outreach)|"
     r"postnatal checks|antenatal checks|"
     r"monitor(?:ing)? (?:women|patients|labou?r|vital|mothers|babies)|carry(?:ing)? out (?:\w+ ){0,3}(?:procedures|"
     r"tasks|checks|tests|screenings?|surveys?|assessments)|"
     r"(?:run|ran|running|lead|led|leading|deliver|delivered|delivering|give|gave|giving|prepare|prepared|preparing|"
-    r"plan|planned|planning|teach|taught|conduct|conducted|conducting|carry out|carrying out|organis\w+|organiz\w+|facilitat\w+) "
+    r"plan|planned|planning|teach|taught|conduct|conducted|conducting|carry out|carrying out|organis\w+|organiz\w+|"
+    r"facilitat\w+) "
     r"(?:\w+ ){0,3}(?:sessions?|talks?|workshops?|classes|lessons|surveys?|screenings?|campaigns?|activities|"
     r"education|teaching|clinics?|programmes?|programs?|health)|clean(?:ing)? and dress(?:ing)?|dress(?:ing)? "
     r"wounds?|wound care|register(?:ing)? patients|weigh(?:ing)?|triage|suture|suturing|clerk(?:ing)?|"
     r"examin(?:e|ing) patients|exam(?:ine|ination)|history taking|practi[cs]e (?:history|clinical|examination|"
     r"your)|scrub(?:bing)? in|car(?:e|ing) for|feed(?:ing)|bath(?:e|ing)|distribut\w+|hand(?:ing)? out|"
-    r"count(?:ing)? (?:tablets|pills|medicines)|dispens(?:e|ing) (?:medicines?|medications?|drugs)|stock(?:ing)? shelves|collect(?:ing)? data|data collection|"
+    r"count(?:ing)? (?:tablets|pills|medicines)|dispens(?:e|ing) (?:medicines?|medications?|drugs)|"
+    r"stock(?:ing)? shelves|collect(?:ing)? data|data collection|"
     r"door-to-door|home visits|visit(?:ing)? (?:patients|families|homes)|accompany(?:ing)? (?:\w+ ){0,2}(?:on|to)|"
     r"support(?:ing)? (?:the )?(?:nurses|staff|midwives|mothers|patients|team)|administer\w*|give injections|"
     r"deliver(?:ing)? babies|assist(?:ing)? (?:at|with|in) (?:births|deliveries)|perform\w*|treat(?:ing)? patients|"
@@ -51,7 +56,8 @@ _PARTICIPANT = re.compile(
     re.I,
 )
 _TASK_HEADING = re.compile(
-    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|work|internship|elective|placement|programme|program|volunteering|"
+    r"what (?:you|you'll|you’ll|will you|volunteers?|interns?) (?:will )?do|your (?:role|day|week|tasks|work|"
+    r"internship|elective|placement|programme|program|volunteering|"
     r"placement|duties)|tasks?|duties|activities|role|typical (?:day|week)|day to day|day-to-day|responsibilit|"
     r"what to expect|the work|clinical work|schedule|involvement|experience|rotation|your time",
     re.I,

@@ -44,7 +44,8 @@ _FACT_LABEL = re.compile(r"destination|location|country|where|place|city|town|re
 _NOT_PLACEMENT = re.compile(
     r"\bairport\b|\boffice\b|\bheadquarter|\bweekends?\b|\bday trips?\b|\bsafari\b|\bfly (?:in|into|to)\b|"
     r"\bflights? (?:to|into)\b|\bvisit(?:ing)?\b|\btravel(?:ling)? to\b|\bexcursion|\bferry\b|\bbeach\b|"
-    r"\baway\b|\bhours? (?:by|from|drive)\b|\bdrive\b|\bflight\b|\bkm\b|\bembassy\b|\bconsulate\b|\brepatriat|\bregistered in\b",
+    r"\baway\b|\bhours? (?:by|from|drive)\b|\bdrive\b|\bflight\b|\bkm\b|\bembassy\b|\bconsulate\b|\brepatriat|"
+    r"\bregistered in\b",
     re.I,
 )
 

@@ -11,7 +11,8 @@ _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _FLEXIBLE = re.compile(
     r"\bany (?:monday|day|date|week|time|weekday|sunday|saturday)\b|\byear[- ]round\b|\ball year(?: round)?\b|"
     r"\bthroughout the year\b|\bwhenever (?:you|suits)\b|\byou choose\b|\bflexible (?:start|dates?|arrival)\b|"
-    r"\bdates? (?:of your choice|to suit you|are flexible)\b|\bstart (?:on )?any\b|\bchoose your (?:own )?(?:start|dates?)\b|"
+    r"\bdates? (?:of your choice|to suit you|are flexible)\b|\bstart (?:on )?any\b|\bchoose your (?:own )?(?:start|"
+    r"dates?)\b|"
     r"\bopen all year\b|\bevery monday\b|\brolling (?:start|basis|admission)",
     re.I,
 )
