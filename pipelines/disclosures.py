@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, sentences, snippet
+from pipelines.page import Page, scan, snippet
 
 _LEGAL = re.compile(
     r"\bvisas?\b|\bpermits?\b|\bwork permit|\bresiden(?:ce|t) permit|\b(?:temporary |provisional )?registration "
@@ -72,12 +72,10 @@ _COMMUNITY = re.compile(
 
 
 def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str]) -> str | None:
-    for s in sentences(page):
-        for m in pat.finditer(s.text):
-            window = s.text[max(0, m.start() - 40):m.end() + 40]
-            if not_pat.search(window):
-                continue
-            return snippet(s.text, m)
+    for sent, m in scan(page, pat):
+        window = sent.text[max(0, m.start() - 40):m.end() + 40]
+        if not not_pat.search(window):
+            return snippet(sent.text, m)
     return None
 
 

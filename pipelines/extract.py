@@ -18,7 +18,7 @@ from pipelines.fees import extract_fees, tie_fixed_length
 from pipelines.flags import judge_flags
 from pipelines.inclusions import extract_inclusions
 from pipelines.money import context_for
-from pipelines.page import Page, parse_html, sentences, snippet
+from pipelines.page import Page, parse_html, scan, snippet
 from pipelines.participation import extract_participation
 from pipelines.places import extract_cities, extract_country
 from pipelines.provider import extract_provider, extract_title
@@ -136,7 +136,7 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
             if ds:
                 return _combine(ds, b.text)
     bounded = single = None
-    for s in sentences(page):
+    for s in _length_sentences(page):
         found = [d for d in find_durations(s.text)
                  if not _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40])
                  and not _inside_price(s.text, d)]
@@ -160,6 +160,17 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
     if tiers:
         return {"min_weeks": tiers[0], "max_weeks": tiers[0], "evidence": f"priced for {_fmt(tiers[0])} weeks"}
     return None
+
+
+_UNIT_WORD = re.compile(r"\b(?:weeks?|wks?|months?|mths?|days?|fortnights?|years?)\b", re.I)
+
+
+def _length_sentences(page: Page) -> list:
+    """Sentences that name a unit of time, in page order (the only ones a length can come from)."""
+    seen: dict[int, object] = {}
+    for sent, _ in scan(page, _UNIT_WORD):
+        seen.setdefault(id(sent), sent)
+    return list(seen.values())
 
 
 def _fmt(x: float) -> str:

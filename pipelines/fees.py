@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipelines.duration import find_durations
 from pipelines.money import CurrencyContext, Money, find_money
-from pipelines.page import Block, Page, split_sentences
+from pipelines.page import Block, Page, block_sentences, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
@@ -91,7 +91,7 @@ def _num(v: float | None) -> float | int | None:
 def extract_fees(page: Page, ctx: CurrencyContext) -> list[dict]:
     mentions: list[FeeMention] = []
     for block, headers in _with_table_headers(page.blocks):
-        mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title))
+        mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title, block_sentences(page, block)))
     mentions = _fold(mentions)
     _fixed_fee_on_top(mentions)
     return [m.as_dict() for m in mentions]
@@ -127,11 +127,12 @@ def _with_table_headers(blocks: list[Block]) -> list[tuple[Block, tuple[str, ...
     return out
 
 
-def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "") -> list[FeeMention]:
+def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "",
+                    sents: list[str] | None = None) -> list[FeeMention]:
     if block.kind == "row" and len(block.cells) > 1:
         return _row_mentions(block, headers, ctx, title)
     out = []
-    for sentence in split_sentences(block.text):
+    for sentence in split_sentences(block.text) if sents is None else sents:
         found = find_money(sentence, ctx)
         for i, money in enumerate(found):
             prev_end = found[i - 1].end if i else 0

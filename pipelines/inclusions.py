@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, sentences
+from pipelines.page import Page, Sentence, scan
 
 # Order matters: the first term whose pattern matches an item names it, so the
 # specific ("visa fees") comes before the general ("visa").
@@ -89,6 +89,19 @@ _PRICE_FOR = re.compile(r"^((?:room|board|accommodation|meals?|food|lodging|home
                         r"(?::|\bis\b|\bare\b|\bcosts?\b)\s*(?:[$£€₹]|US\$|USD|EUR|GBP)", re.I)
 
 
+# Every sentence-level rule below needs one of these words; one pass finds the sentences worth reading.
+_ANY_CUE = re.compile(r"includ|\bcover|exclud|\bpays? for|comes with|take care|paid by you|on top|your own|"
+                      r"^\s*(?:room|board|accommodation|meals?|food|lodging|homestay)\b|\bfor (?:your )?(?:room|board|"
+                      r"accommodation|meals?|food|lodging)", re.I | re.M)
+
+
+def _cue_sentences(page: Page) -> list[Sentence]:
+    seen: dict[int, Sentence] = {}
+    for sent, _ in scan(page, _ANY_CUE):
+        seen.setdefault(id(sent), sent)
+    return list(seen.values())
+
+
 def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
     includes: list[str] = []
     excludes: list[str] = []
@@ -104,7 +117,7 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
         elif _INCL_HEADING.search(b.heading):
             _add(includes, terms_in(b.text))
             evidence.append(b.text)
-    for s in sentences(page):
+    for s in _cue_sentences(page):
         # What a registration fee or deposit covers is not what the main fee covers.
         if _OTHER_CHARGE.search(s.text):
             continue

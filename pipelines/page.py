@@ -11,11 +11,12 @@ so every value they find comes with the block text as its evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from lxml import etree
 
@@ -72,24 +73,29 @@ _SEPARATING = {
 }
 
 
+_STRING = etree.XPath("string()")
+
+
 def text_of(el: etree._Element) -> str:
-    """Visible text of `el`, with a space wherever a separating tag starts or ends."""
-    parts: list[str] = []
+    """Visible text of `el`. Separating tags were padded with spaces once, by `_pad_separators`."""
+    return norm_space(_STRING(el))
 
-    def visit(node: etree._Element) -> None:
-        sep = isinstance(node.tag, str) and node.tag in _SEPARATING
-        if sep:
-            parts.append(" ")
-        if isinstance(node.tag, str):
-            parts.append(node.text or "")
-            for child in node:
-                visit(child)
-                parts.append(child.tail or "")
-        if sep:
-            parts.append(" ")
 
-    visit(el)
-    return norm_space("".join(parts))
+def _pad_separators(root: etree._Element) -> None:
+    """Put a space around every separating tag, once per page, so text reads "2 weeks R 18 500".
+
+    Mutating the tree once and then reading text with one XPath call is several times faster than
+    walking the tree in Python for every block.
+    """
+    for el in root.iter(*_SEPARATING):
+        el.tail = " " + el.tail if el.tail else " "
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + " "
+        else:
+            parent = el.getparent()
+            if parent is not None:
+                parent.text = (parent.text or "") + " "
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,7 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     root = _parse_tree(html, encoding)
     page = Page(url=url)
     _read_head(root, page)
+    _pad_separators(root)
     body = root.find(".//body")
     if body is None:
         body = root
@@ -172,17 +179,18 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
 
 
 def _parse_tree(html: str | bytes, encoding: str | None) -> etree._Element:
+    # A plain etree HTML parser: lxml.html's element classes make every node visit a Python-level lookup.
+    if not html.strip():
+        raise ValueError("empty page")
     if isinstance(html, bytes):
-        if not html.strip():
-            raise ValueError("empty page")
-        parser = lxml.html.HTMLParser(encoding=encoding) if encoding else lxml.html.HTMLParser()
-        root = lxml.html.document_fromstring(html, parser=parser)
+        parser = etree.HTMLParser(encoding=encoding) if encoding else etree.HTMLParser()
     else:
-        if not html.strip():
-            raise ValueError("empty page")
+        parser = etree.HTMLParser()
         # lxml refuses str input that carries an XML encoding declaration.
         html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
-        root = lxml.html.document_fromstring(html)
+    root = etree.fromstring(html, parser)
+    if root is None:
+        raise ValueError("no HTML document")
     return root
 
 
@@ -254,15 +262,16 @@ def _is_chrome(el: etree._Element) -> bool:
     return any(anc.tag in ("nav", "footer") for anc in el.iterancestors())
 
 
+_BREADCRUMB = etree.XPath(
+    ".//*[contains(@class, 'readcrumb') or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
+)
+
+
 def _breadcrumbs(body: etree._Element) -> list[str]:
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        ident = " ".join(filter(None, [el.get("class"), el.get("id"), el.get("aria-label")])).lower()
-        if "breadcrumb" in ident:
-            parts = [text_of(x) for x in el.iter("a", "li", "span")]
-            parts = [p for p in parts if p and len(p) < 80]
-            return list(dict.fromkeys(parts))
+    for el in _BREADCRUMB(body):
+        parts = [text_of(x) for x in el.iter("a", "li", "span")]
+        parts = [p for p in parts if p and len(p) < 80]
+        return list(dict.fromkeys(parts))
     return []
 
 
@@ -272,8 +281,16 @@ def _tokens(el: etree._Element) -> list[str]:
     return [t.split("--")[0] for t in " ".join(vals).split()]
 
 
+_BOILER_ATTRS = ("class", "id", "role", "hidden", "aria-hidden", "style", "data-elementor-type", "data-location",
+                 "data-type", "data-block-type")
+
+
 def _is_boiler_element(el: etree._Element) -> bool:
     tag = el.tag
+    if tag in ("nav", "footer", "header", "aside"):
+        pass
+    elif not any(k in _BOILER_ATTRS for k in el.attrib):
+        return False  # most elements carry none of the attributes that could mark chrome
     if tag in ("nav", "footer"):
         return True
     role = (el.get("role") or "").lower()
@@ -312,14 +329,16 @@ def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page:
         keep.add(h1_el)
         keep.update(h1_el.iterancestors())
     doomed: list[etree._Element] = []
-    for el in body.iter():
+    stack = list(reversed(body))
+    while stack:  # depth-first, not descending into what is already doomed
+        el = stack.pop()
         if not isinstance(el.tag, str):  # comments, processing instructions
             doomed.append(el)
             continue
-        if el in keep:
-            continue
-        if el.tag in _DROP_TAGS or el.tag == "blockquote" or _is_boiler_element(el):
+        if el not in keep and (el.tag in _DROP_TAGS or el.tag == "blockquote" or _is_boiler_element(el)):
             doomed.append(el)
+            continue
+        stack.extend(reversed(el))
     for el in doomed:
         _drop(el)
     page.removed_teasers = _drop_teasers(body, page.url, keep)
@@ -385,7 +404,7 @@ def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> 
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
         target = urlsplit(urljoin(url, href))._replace(fragment="", query="").geturl()
-        if target == here or _ACTION_LINK.match(a.text_content() or ""):
+        if target == here or _ACTION_LINK.match(text_of(a)):
             continue
         # "<a>Medical Volunteering</a> from KSh 45,000 ·": the price trails the link inside running text.
         tail = a.tail or ""
@@ -428,7 +447,7 @@ def _own_text(el: etree._Element) -> str:
                                            and _has_block(child)):
             parts.append(" ")
         elif isinstance(child.tag, str):
-            parts.append(child.text_content() if child.tag != "br" else " ")
+            parts.append(text_of(child) if child.tag != "br" else " ")
         parts.append(child.tail or "")
     return norm_space("".join(parts))
 
@@ -530,7 +549,7 @@ def _blocks(body: etree._Element) -> list[Block]:
             elif ctag == "br":
                 buf.append(" ")
             elif ctag:
-                buf.append(" " + text_of(child) + " " if child.tag in _SEPARATING else child.text_content())
+                buf.append(_STRING(child))
             buf.append(child.tail or "")
         add(norm_space("".join(buf)), tag)
 
@@ -563,7 +582,7 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     """A container of exactly two short inline children reads as `label: value` (key-fact tiles)."""
     kids = [c for c in el if isinstance(c.tag, str) and c.tag != "br"]
     # A badge ("Most booked") before the pair does not change what the pair says.
-    if len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", kids[0].text_content()):
+    if len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", text_of(kids[0])):
         kids = kids[1:]
     if len(kids) != 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
         return None
@@ -606,6 +625,47 @@ def sentences(page: Page) -> list[Sentence]:
     out = [Sentence(part, b) for b in page.blocks if b.kind != "heading" for part in split_sentences(b.text)]
     page.__dict__["_sentences"] = out
     return out
+
+
+def block_sentences(page: Page, block: Block) -> list[str]:
+    """The sentences of one block, split once per page and shared by every extractor."""
+    by_block = page.__dict__.get("_by_block")
+    if by_block is None:
+        by_block = {}
+        for sent in sentences(page):
+            by_block.setdefault(sent.block.index, []).append(sent.text)
+        page.__dict__["_by_block"] = by_block
+    if block.kind == "heading":
+        return split_sentences(block.text)
+    return by_block.get(block.index, [])
+
+
+def scan(page: Page, pattern: re.Pattern[str]) -> Iterator[tuple[Sentence, re.Match[str]]]:
+    """Every match of `pattern` inside one sentence, in page order.
+
+    One regex pass over the joined text instead of one call per sentence: the per-call overhead, not the
+    matching, dominates on a page of a few hundred sentences. Each hit is re-read inside its own sentence so a
+    match never spans two sentences.
+    """
+    sents = sentences(page)
+    joined = page.__dict__.get("_joined")
+    if joined is None:
+        starts, pos = [], 0
+        for sent in sents:
+            starts.append(pos)
+            pos += len(sent.text) + 1
+        joined = ("\n".join(sent.text for sent in sents), starts)
+        page.__dict__["_joined"] = joined
+    text, starts = joined
+    for m in pattern.finditer(text):
+        idx = bisect_right(starts, m.start()) - 1
+        if idx < 0:
+            continue
+        sent = sents[idx]
+        rel = m.start() - starts[idx]
+        inner = pattern.match(sent.text, rel) or pattern.search(sent.text, rel)
+        if inner is not None:
+            yield sent, inner
 
 
 def snippet(text: str, match: re.Match[str] | None = None, limit: int = 220) -> str:

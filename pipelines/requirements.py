@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, sentences, snippet
+from pipelines.page import Page, scan, sentences, snippet
 
 _NONE_NEEDED = re.compile(
     r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing )*(?:experience|qualifications?|"
@@ -64,19 +64,13 @@ def extract_experience(page: Page) -> tuple[bool | None, str | None]:
                 return False, b.text
             if _TRAINED.search(value):
                 return True, b.text
-    required_ev = None
-    for s in sentences(page):
-        m = _NONE_NEEDED.search(s.text)
-        if m and not re.search(r"\bnot open to\b", s.text, re.I):
+    for s, m in scan(page, _NONE_NEEDED):
+        if not re.search(r"\bnot open to\b", s.text, re.I):
             return False, snippet(s.text, m)
-        if required_ev is None:
-            m = _REQUIRED.search(s.text)
-            if m and (_REQ_HEADING.search(s.block.heading) or s.block.is_fact
-                      or re.search(r"\b(?:must|only|programme is for|program is for|suitable for|for)\b",
-                                   s.text, re.I)):
-                required_ev = snippet(s.text, m)
-    if required_ev:
-        return True, required_ev
+    for s, m in scan(page, _REQUIRED):
+        if (_REQ_HEADING.search(s.block.heading) or s.block.is_fact
+                or re.search(r"\b(?:must|only|programme is for|program is for|suitable for|for)\b", s.text, re.I)):
+            return True, snippet(s.text, m)
     return None, None
 
 
