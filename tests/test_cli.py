@@ -624,3 +624,26 @@ def test_eval_on_a_directory_without_gold_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "sites").mkdir()
     line = assert_one_line_error(invoke("eval", str(tmp_path)))
     assert "labelled corpus" in line
+
+
+# -------------------------------------------------------------------- demo
+
+
+def test_demo_crawls_the_bundled_sites_and_summarises(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    gold_programs = sum(
+        1 for f in (DEMO / "gold").glob("*.json") for p in json.loads(f.read_text())["pages"] if p.get("program")
+    )
+    result = invoke("demo", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "Programs:" in result.stdout
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("select count(*) from programs").fetchone()[0] == gold_programs
+    finally:
+        conn.close()
+
+
+def test_demo_without_sites_is_one_line(tmp_path: Path) -> None:
+    line = assert_one_line_error(invoke("demo", "--sites", str(tmp_path), "--db", str(tmp_path / "d.db")))
+    assert "no demo sites" in line
