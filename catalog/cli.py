@@ -558,6 +558,33 @@ def eval_command(ctx: click.Context, corpus_dir: Path, as_json: bool, direct: bo
     ctx.exit(int(code))
 
 
+# ---------------------------------------------------------------- reextract
+
+
+@main.command()
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Counts and changed programs as JSON.")
+def reextract(db_path: Path, as_json: bool) -> None:
+    """Re-run the current extractors over the pages stored in the catalog, without recrawling."""
+    from catalog.reextract import reextract as run_reextract
+
+    db = _open_write(db_path)
+    try:
+        result = run_reextract(db)
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps({"run_id": result.run_id, "counts": dict(result.counts), "changed": result.changed},
+                              indent=2))
+        return
+    c = result.counts
+    click.echo(f"Re-extracted {c['pages']} stored pages (run #{result.run_id}): programs {c['new']} new, "
+               f"{c['updated']} changed, {c['unchanged']} unchanged; {c['rejected']} rejected; "
+               f"{c['no_longer_program']} no longer read as programs")
+    for url, fields in sorted(result.changed.items()):
+        click.echo(f"  {url}: {', '.join(fields)}")
+
+
 # ---------------------------------------------------------------- demo
 
 DEMO_SITES = Path(__file__).resolve().parent.parent / "demo"

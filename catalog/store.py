@@ -298,14 +298,18 @@ def load_html(db: sqlite_utils.Database, url: str) -> str | None:
     return None if row is None else zlib.decompress(row[0]).decode("utf-8")
 
 
-def _store_program(db: sqlite_utils.Database, run_id: int, record: dict[str, Any], seen_at: str) -> Outcome:
+def _store_program(
+    db: sqlite_utils.Database, run_id: int, record: dict[str, Any], seen_at: str, *, reextracted: bool = False
+) -> Outcome:
+    """Upsert one program. A re-extraction (no fetch) changes content but not when the page was seen."""
     url = record["url"]
     digest = content_hash(record)
     old = db.execute("SELECT content_hash, record FROM programs WHERE url = ?", [url]).fetchone()
     if old is not None and old[0] == digest:
-        db.execute(
-            "UPDATE programs SET last_seen = ?, last_crawl_run = ? WHERE url = ?", [seen_at, run_id, url]
-        )
+        if not reextracted:
+            db.execute(
+                "UPDATE programs SET last_seen = ?, last_crawl_run = ? WHERE url = ?", [seen_at, run_id, url]
+            )
         return "unchanged"
 
     row = _program_columns(record)
@@ -316,7 +320,8 @@ def _store_program(db: sqlite_utils.Database, run_id: int, record: dict[str, Any
         last_changed=seen_at,
         last_crawl_run=run_id,
     )
-    _upsert(db, "programs", row, pk="url", keep=("first_seen",))
+    keep = ("first_seen", "last_seen", "last_crawl_run") if reextracted and old is not None else ("first_seen",)
+    _upsert(db, "programs", row, pk="url", keep=keep)
     if old is not None:
         _record_changes(db, run_id, url, json.loads(old[1]), record, seen_at)
     _replace_children(db, url, record)

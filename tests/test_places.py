@@ -1,0 +1,194 @@
+"""Places (LABELS.md): `country` is the ISO 3166-1 alpha-2 code of the placement country; `cities` are the
+placement towns named for this program, as spelled on the page: not provinces or districts, not the
+airport, the office, the host family's neighbourhood or weekend trips. Villages count when they are the
+placement."""
+
+from __future__ import annotations
+
+import pytest
+from typing import Any
+
+from _pytest.mark.structures import ParameterSet
+from pagekit import URL, bug, lead, render, sec, soup
+
+from pipelines.page import parse_html
+from pipelines.places import extract_cities, extract_country
+
+
+def at(country: str | None, *cities: str) -> tuple[str | None, list[str]]:
+    return country, list(cities)
+
+
+def case(id: str, body: str, expected: tuple[str | None, list[str]], *, country_bug: str | None = None,
+         city_bug: str | None = None, **page_kw: Any) -> dict[str, Any]:
+    """One row, checked twice: by extract_country and by extract_cities (each with its own known bug)."""
+    return {"id": id, "html": render(body, **page_kw), "expected": expected,
+            "country_bug": country_bug, "city_bug": city_bug}
+
+
+def params(rows: list[dict[str, Any]], bug_key: str) -> list[ParameterSet]:
+    return [pytest.param(r["html"], r["expected"], id=r["id"], marks=[bug(r[bug_key])] if r[bug_key] else [])
+            for r in rows]
+
+
+ROWS = [
+    case("kathmandu-heading-and-text",
+         sec("Your placement", "You join a community hospital in Kathmandu."), at("NP", "Kathmandu")),
+    case("arusha-tanzania-heading",
+         sec("The hospital", "A regional referral hospital with a busy maternity unit."),
+         at("TZ", "Arusha"), title="Medical Internship in Arusha, Tanzania"),
+    case("moshi-not-the-airport",
+         sec("Getting there", "Fly into Kilimanjaro International Airport, an hour from the project.")
+         + sec("Your placement", "Your placement is at a district hospital in Moshi."),
+         at("TZ", "Moshi"), title="Nursing Placement in Tanzania"),
+    case("cusco-not-weekend-trips",
+         sec("Weekends", "Many interns spend weekends in Lima or hiking to Machu Picchu.")
+         + sec("Your placement", "You work at a health centre in Cusco."),
+         at("PE", "Cusco"), title="Dental Elective in Cusco, Peru"),
+    case("pokhara-not-office",
+         sec("Your placement", "You are based at the regional hospital in Pokhara.")
+         + sec("Our team", "Our office is in Kathmandu, where you spend your orientation day."),
+         at("NP", "Pokhara"), title="Physiotherapy Elective in Nepal"),
+    case("tamale-not-region",
+         sec("Location", "The clinic is in Tamale, the capital of the Northern Region."),
+         at("GH", "Tamale"), title="Maternal Health Outreach in Ghana"),
+    case("cebu-city-and-mandaue",
+         sec("Your placement", "Interns rotate between hospitals in Cebu City and Mandaue City."),
+         at("PH", "Cebu City", "Mandaue City"), title="Nursing Internship in the Philippines"),
+    case("bharatpur-not-chitwan-district",
+         sec("Getting there", "You land at Tribhuvan International Airport in Kathmandu and take a tourist bus "
+             "south.") + sec("Your placement", "The placement hospital is in Bharatpur."),
+         at("NP", "Bharatpur"), title="Medical Elective in Chitwan, Nepal"),
+    case("ho-chi-minh-city",
+         sec("The hospital", "A 1,200-bed general hospital in District 5."),
+         at("VN", "Ho Chi Minh City"), title="Physiotherapy Placement in Ho Chi Minh City"),
+    case("hanoi-not-ha-long",
+         sec("Your placement", "You join a teaching hospital in Hanoi, Vietnam.")
+         + sec("Weekends", "A weekend trip to Ha Long Bay is popular with interns."),
+         at("VN", "Hanoi"), title="Surgical Observership in Vietnam"),
+    case("dl-location-fact-kumasi",
+         sec("About", "Shadow doctors at a teaching hospital."), at("GH", "Kumasi"), wrapper="dl",
+         title="Medical Elective in Ghana", facts={"Location": "Kumasi, Ghana", "Duration": "2-8 weeks"}),
+    case("siem-reap-not-phnom-penh-visit",
+         sec("Your placement", "You teach hygiene in village schools around Siem Reap.")
+         + sec("Free time", "Visit Phnom Penh for a long weekend."),
+         at("KH", "Siem Reap"), title="Community Health in Cambodia"),
+    case("jinja-not-kampala-office",
+         sec("Your placement", "The health centre is in Jinja, at the source of the Nile.")
+         + sec("Arrival", "Our Kampala office collects you from Entebbe airport."),
+         at("UG", "Jinja"), title="Medical Volunteering in Uganda"),
+    case("kandy-not-central-province",
+         sec("Your placement", "You work at the general hospital in Kandy, in Sri Lanka's Central Province."),
+         at("LK", "Kandy"), title="Nursing Placement in Sri Lanka"),
+    case("new-delhi-and-gurugram",
+         sec("Your placement", "Rotations take place at two hospitals, one in New Delhi and one in Gurugram."),
+         at("IN", "New Delhi", "Gurugram"), title="Clinical Internship in India",
+         city_bug="a sentence about 'two hospitals' (plural) is not taken as a placement sentence"),
+    case("country-only-nepal",
+         sec("Your placement", "You join a rural health post in the hills."),
+         at("NP"), title="Nursing Elective in Nepal"),
+    case("pietermaritzburg-not-kwazulu-natal",
+         sec("Your placement", "Placements are at a provincial hospital in Pietermaritzburg, KwaZulu-Natal."),
+         at("ZA", "Pietermaritzburg"), title="Medical Elective in South Africa"),
+    case("mwanza-lake-victoria",
+         sec("Your placement", "The referral hospital sits on the shores of Lake Victoria in Mwanza."),
+         at("TZ", "Mwanza"), title="Midwifery Elective in Tanzania"),
+    case("dar-es-salaam",
+         sec("The hospital", "A national referral hospital on the coast."),
+         at("TZ", "Dar es Salaam"), title="Medical Elective in Dar es Salaam"),
+    case("la-paz-bolivia",
+         sec("Your placement", "You work in a maternity hospital in La Paz."),
+         at("BO", "La Paz"), title="Obstetrics Placement in Bolivia"),
+    case("iloilo-city",
+         sec("The hospital", "A provincial hospital with a busy emergency room."),
+         at("PH", "Iloilo City"), title="Nursing Internship in Iloilo City, Philippines",
+         city_bug="the page's spelling 'Iloilo City' is reduced to the gazetteer's 'Iloilo'"),
+    case("lilongwe-malawi",
+         sec("Your placement", "Our partner hospital in Lilongwe serves the whole central region."),
+         at("MW", "Lilongwe"), title="Medical Volunteering in Malawi"),
+    case("livingstone-not-victoria-falls",
+         sec("Your placement", "The clinic is in Livingstone, and the falls are twenty minutes away."),
+         at("ZM", "Livingstone"), title="Community Health in Zambia",
+         city_bug="the placement town is dropped because the sentence also says something is 'twenty minutes away'"),
+    case("kenya-heading-kisumu-not-safari-countries",
+         sec("Your placement", "Placements are at a mission hospital in Kisumu.")
+         + sec("After your placement", "Many volunteers travel on to Uganda and Tanzania on safari."),
+         at("KE", "Kisumu"), title="Medical Internship in Kenya"),
+    case("lagos-nigeria",
+         sec("The hospital", "A university teaching hospital on the mainland."),
+         at("NG", "Lagos"), title="Surgical Observership in Lagos, Nigeria"),
+    case("arusha-and-moshi-not-airport",
+         sec("Your placement", "You rotate between rural clinics around Arusha and Moshi.")
+         + sec("Arrival", "You fly into Kilimanjaro Airport, where our driver meets you."),
+         at("TZ", "Arusha", "Moshi"), title="Medical Volunteering in Tanzania"),
+    case("table-layout-kochi-not-kerala",
+         lead("Where", "The dental camps are held in Kochi, Kerala."),
+         at("IN", "Kochi"), wrapper="table", title="Dental Outreach in India",
+         city_bug="a sentence about dental 'camps' (plural) is not taken as a placement sentence"),
+    case("elementor-fact-location",
+         soup("Support midwives at the district hospital."), at("GH", "Tamale"), wrapper="elementor",
+         title="Midwifery Placement in Ghana", facts={"Location": "Tamale", "Duration": "2-6 weeks"}),
+    case("village-placement",
+         sec("Your placement", "You work at the dispensary in Kilema village, on the lower slopes of the "
+             "mountain."), at("TZ", "Kilema"), title="Nursing Volunteering in Tanzania"),
+    case("host-family-neighbourhood-not-city",
+         sec("Your placement", "You work at a community hospital in Kathmandu.")
+         + sec("Accommodation", "You live with a host family in Baneshwor, a busy neighbourhood."),
+         at("NP", "Kathmandu"), title="Nursing Elective in Nepal"),
+    case("provider-hq-abroad-not-placement",
+         sec("Your placement", "You join the paediatric ward of a hospital in Kathmandu.")
+         + sec("About us", "Summit Health Placements is based in Bristol, England."),
+         at("NP", "Kathmandu")),
+    case("demonym-ghanaian-nurses",
+         sec("Your placement", "Work with Ghanaian nurses at a health centre in Ho."),
+         at("GH", "Ho"), title="Nursing Placement in the Volta Region"),
+    case("hue-without-diacritic",
+         sec("Your placement", "You join the rehabilitation department of the central hospital in Hue."),
+         at("VN", "Hue"), title="Physiotherapy Internship in Vietnam",
+         city_bug="towns written without diacritics ('Hue' for Huế) are not found in the gazetteer"),
+    case("cordoba-without-accent",
+         sec("Your placement", "You work at a children's hospital in Cordoba."),
+         at("AR", "Cordoba"), title="Paediatrics Elective in Argentina",
+         city_bug="towns written without accents ('Cordoba' for Córdoba) are not found in the gazetteer"),
+    case("small-town-kirtipur",
+         sec("Your placement", "Your second week is spent at a community clinic in Kirtipur, a hill town "
+             "south-west of Kathmandu.") + sec("First week", "The first week is at a hospital in Kathmandu."),
+         at("NP", "Kathmandu", "Kirtipur"), title="Nursing Elective in Nepal",
+         city_bug="a placement town under the gazetteer's 15,000 population ('Kirtipur') is missed"),
+    case("urubamba-valley-town",
+         sec("Your placement", "Outreach days take you from Cusco to the health post in Urubamba."),
+         at("PE", "Cusco", "Urubamba"), title="Public Health Internship in Peru",
+         city_bug="a placement town missing from the gazetteer ('Urubamba') is missed"),
+    case("no-place-at-all",
+         sec("About", "A remote public health research internship you complete from home."),
+         at(None), title="Online Public Health Internship"),
+    case("jsonld-address-and-heading",
+         '<script type="application/ld+json">{"@type": "Course", "name": "Nursing Elective", '
+         '"location": {"@type": "Place", "addressLocality": "Kigali", "addressCountry": "Rwanda"}}</script>'
+         + sec("Your placement", "Join the surgical nursing team of a teaching hospital in Kigali."),
+         at("RW", "Kigali"), title="Nursing Elective in Rwanda"),
+    case("ubud-bali",
+         sec("Your placement", "You work at a community clinic near Ubud."),
+         at("ID", "Ubud"), title="Community Health Internship in Bali"),
+    case("kingston-jamaica",
+         sec("Your placement", "You work on the wards of a public hospital in Kingston."),
+         at("JM", "Kingston"), title="Nursing Elective in Jamaica"),
+    case("georgetown-guyana",
+         sec("Your placement", "The public hospital in Georgetown is the country's main referral centre."),
+         at("GY", "Georgetown"), title="Medical Elective in Guyana"),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), params(ROWS, "country_bug"))
+def test_country(html: str, expected: tuple[str | None, list[str]]) -> None:
+    country, evidence = extract_country(parse_html(html, URL))
+    assert country == expected[0]
+    if expected[0] is not None:
+        assert evidence
+
+
+@pytest.mark.parametrize(("html", "expected"), params(ROWS, "city_bug"))
+def test_cities(html: str, expected: tuple[str | None, list[str]]) -> None:
+    # The labelled country is passed in so that a wrong country does not hide what cities does.
+    cities, _ = extract_cities(parse_html(html, URL), expected[0])
+    assert sorted(cities) == sorted(expected[1])
