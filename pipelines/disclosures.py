@@ -71,8 +71,18 @@ _COMMUNITY = re.compile(
 )
 
 
-def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str]) -> str | None:
-    for sent, m in scan(page, pat):
+# Lower-case literals, one of which every match of the pattern above contains: a cheap first pass
+# (see pipelines.page.scan). Keep each in step with its pattern; tests/test_disclosures.py checks both.
+_LEGAL_HINT = re.compile(r"visa|permit|registration|registered|council|board|licen|legal|law|immigration|"
+                         r"entry requirement|regulation|permission|ethics")
+_SAFETY_HINT = re.compile(r"insur|emergenc|24|clock|vaccin|immuni|jabs|antimalar|malaria|yellow fever|precaution|"
+                          r"travel clinic|safe|securit|prophyla|pep|needlestick|protective")
+_COMMUNITY_HINT = re.compile(r"donat|to the|with the|fee|payment|booking|rate|price|fund|salar|bring|train|mentor|"
+                             r"long-term|long term|since|contribution|suppl|equipment|medicine|pay")
+
+
+def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str], hint: re.Pattern[str]) -> str | None:
+    for sent, m in scan(page, pat, hint):
         window = sent.text[max(0, m.start() - 40):m.end() + 40]
         if not not_pat.search(window):
             return snippet(sent.text, m)
@@ -80,12 +90,12 @@ def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str]) -> str | 
 
 
 def extract_legal(page: Page) -> tuple[bool, str | None]:
-    ev = _first(page, _LEGAL, _LEGAL_NOT)
+    ev = _first(page, _LEGAL, _LEGAL_NOT, _LEGAL_HINT)
     return ev is not None, ev
 
 
 def extract_safety(page: Page) -> tuple[bool, str | None]:
-    ev = _first(page, _SAFETY, _SAFETY_NOT)
+    ev = _first(page, _SAFETY, _SAFETY_NOT, _SAFETY_HINT)
     return ev is not None, ev
 
 
@@ -94,5 +104,5 @@ _COMMUNITY_NOT = re.compile(r"\bwould otherwise\b|\bdonate your time\b|\bour par
 
 
 def extract_community(page: Page) -> tuple[bool, str | None]:
-    ev = _first(page, _COMMUNITY, _COMMUNITY_NOT)
+    ev = _first(page, _COMMUNITY, _COMMUNITY_NOT, _COMMUNITY_HINT)
     return ev is not None, ev

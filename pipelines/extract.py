@@ -162,13 +162,14 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
     return None
 
 
+_UNIT_HINT = re.compile(r"week|wk|month|mth|day|fortnight|year")
 _UNIT_WORD = re.compile(r"\b(?:weeks?|wks?|months?|mths?|days?|fortnights?|years?)\b", re.I)
 
 
 def _length_sentences(page: Page) -> list:
     """Sentences that name a unit of time, in page order (the only ones a length can come from)."""
     seen: dict[int, object] = {}
-    for sent, _ in scan(page, _UNIT_WORD):
+    for sent, _ in scan(page, _UNIT_WORD, _UNIT_HINT):
         seen.setdefault(id(sent), sent)
     return list(seen.values())
 

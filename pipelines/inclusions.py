@@ -95,9 +95,13 @@ _ANY_CUE = re.compile(r"includ|\bcover|exclud|\bpays? for|comes with|take care|p
                       r"accommodation|meals?|food|lodging)", re.I | re.M)
 
 
+_CUE_HINT = re.compile(r"includ|cover|exclud|pay|comes with|take care|paid by you|on top|your own|room|board|"
+                       r"accommodation|meal|food|lodging|homestay")
+
+
 def _cue_sentences(page: Page) -> list[Sentence]:
     seen: dict[int, Sentence] = {}
-    for sent, _ in scan(page, _ANY_CUE):
+    for sent, _ in scan(page, _ANY_CUE, _CUE_HINT):
         seen.setdefault(id(sent), sent)
     return list(seen.values())
 

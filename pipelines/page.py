@@ -640,23 +640,51 @@ def block_sentences(page: Page, block: Block) -> list[str]:
     return by_block.get(block.index, [])
 
 
-def scan(page: Page, pattern: re.Pattern[str]) -> Iterator[tuple[Sentence, re.Match[str]]]:
+def _joined(page: Page) -> tuple[str, list[int], str]:
+    cached = page.__dict__.get("_joined")
+    if cached is None:
+        sents = sentences(page)
+        starts, pos = [], 0
+        for sent in sents:
+            starts.append(pos)
+            pos += len(sent.text) + 1
+        text = "\n".join(sent.text for sent in sents)
+        cached = (text, starts, text.lower())
+        page.__dict__["_joined"] = cached
+    return cached
+
+
+def scan(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str] | None = None
+         ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Every match of `pattern` inside one sentence, in page order.
+
+    With `prefilter` (a case-sensitive pattern of lower-case literals every match must contain), only the
+    sentences the prefilter hits in the lower-cased page are searched: a literal scan is ~20x cheaper than
+    a pattern full of word boundaries and alternations run with re.I.
+    """
+    if prefilter is None:
+        yield from _scan_all(page, pattern)
+        return
+    sents = sentences(page)
+    _, starts, lower = _joined(page)
+    last = -1
+    for hit in prefilter.finditer(lower):
+        idx = bisect_right(starts, hit.start()) - 1
+        if idx == last:
+            continue
+        last = idx
+        yield from ((sents[idx], m) for m in pattern.finditer(sents[idx].text))
+
+
+def _scan_all(page: Page, pattern: re.Pattern[str]) -> Iterator[tuple[Sentence, re.Match[str]]]:
+    """Every match of `pattern` inside one sentence, by one regex pass over the joined text.
 
     One regex pass over the joined text instead of one call per sentence: the per-call overhead, not the
     matching, dominates on a page of a few hundred sentences. Each hit is re-read inside its own sentence so a
     match never spans two sentences.
     """
     sents = sentences(page)
-    joined = page.__dict__.get("_joined")
-    if joined is None:
-        starts, pos = [], 0
-        for sent in sents:
-            starts.append(pos)
-            pos += len(sent.text) + 1
-        joined = ("\n".join(sent.text for sent in sents), starts)
-        page.__dict__["_joined"] = joined
-    text, starts = joined
+    text, starts, _ = _joined(page)
     for m in pattern.finditer(text):
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0:

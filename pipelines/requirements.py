@@ -38,6 +38,11 @@ _REQUIRED = re.compile(
     r"global health|dentistry|physiotherapy|midwifery|pharmacy|occupational therapy)\b",
     re.I,
 )
+# Lower-case literals every match of the pattern contains (a cheap first pass, see pipelines.page.scan).
+_NONE_HINT = re.compile(r"no |not |n't|n’t|open to|without|pre-?med|high|gap|school leaver|sixth|secondary|anyone|"
+                        r"everyone|need|matter")
+_REQUIRED_HINT = re.compile(r"must|need|should|have to|for|open to|aimed at|available to|complet|finish|enrol|"
+                            r"letter from|copy of|proof of|registered|qualified|clinical year|student|year|graduate")
 _REQ_HEADING = re.compile(r"requirement|eligib|who can|who is it for|suitable|who should|criteria|applicants?", re.I)
 _AGE = re.compile(
     r"\b(?:min(?:imum|\.)?\s*age(?:\s*(?:is|of|:))?\s*(?P<a>\d{2})|(?:aged|age) (?P<b>\d{2})\s*(?:\+|or (?:over|older|"
@@ -64,10 +69,10 @@ def extract_experience(page: Page) -> tuple[bool | None, str | None]:
                 return False, b.text
             if _TRAINED.search(value):
                 return True, b.text
-    for s, m in scan(page, _NONE_NEEDED):
+    for s, m in scan(page, _NONE_NEEDED, _NONE_HINT):
         if not re.search(r"\bnot open to\b", s.text, re.I):
             return False, snippet(s.text, m)
-    for s, m in scan(page, _REQUIRED):
+    for s, m in scan(page, _REQUIRED, _REQUIRED_HINT):
         if (_REQ_HEADING.search(s.block.heading) or s.block.is_fact
                 or re.search(r"\b(?:must|only|programme is for|program is for|suitable for|for)\b", s.text, re.I)):
             return True, snippet(s.text, m)
