@@ -57,6 +57,7 @@ _THIRD_PARTY = re.compile(r"\b(?:visa|permit|flights?|insurance|vaccin|embassy|c
 _SHARE_OF = re.compile(r"^\s*(?:of|from) (?:every|each|your|the|our) (?:\w+ )?(?:fee|rate|payment|price|booking)", re.I)
 _EXTRAS_HEADING = re.compile(r"not included|exclud|not covered|doesn.t cover|does not cover|optional|extras?\b|"
                              r"add-?ons?|additional costs", re.I)
+_DIGIT = re.compile(r"\d")
 _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
                             r"(?:hospital|clinic|host|school|community|dispensary|centre|center)", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
@@ -91,6 +92,8 @@ def _num(v: float | None) -> float | int | None:
 def extract_fees(page: Page, ctx: CurrencyContext) -> list[dict]:
     mentions: list[FeeMention] = []
     for block, headers in _with_table_headers(page.blocks):
+        if not _DIGIT.search(block.text):
+            continue  # no number, no price
         mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title, block_sentences(page, block)))
     mentions = _fold(mentions)
     _fixed_fee_on_top(mentions)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, sentences, snippet
+from pipelines.page import Page, scan, snippet
 from pipelines.participation import NEGATION
 from pipelines.record import FLAG_SEVERITY
 
@@ -36,20 +36,24 @@ _BEYOND = re.compile(
 _WATCH = re.compile(r"\b(?:observ\w+|watch\w*|witness\w*|shadow\w*|see how|learn how|sit in)\b[^.;]{0,50}$", re.I)
 
 
+# Lower-case literals every match of the pattern above contains (a cheap first pass, see pipelines.page.scan).
+_BEYOND_HINT = re.compile(r"sutur|stitch|deliver|babies|assist|injection|vaccin|medication|iv|blood|phlebotomy|cannul|"
+                          r"diagnos|treat|prescrib|perform|clinic|own|surgery|extract|immunis")
+_VAGUE_HINT = re.compile(r"arrival|wherever|whatever|depend|vary|varies|flexible role")
+
+
 def _beyond_training_evidence(page: Page) -> str | None:
-    for s in sentences(page):
-        for m in _BEYOND.finditer(s.text):
-            before = s.text[max(0, m.start() - 90):m.start()]
-            if NEGATION.search(before) or _WATCH.search(before):
-                continue
-            return snippet(s.text, m)
+    for s, m in scan(page, _BEYOND, _BEYOND_HINT):
+        before = s.text[max(0, m.start() - 90):m.start()]
+        if NEGATION.search(before) or _WATCH.search(before):
+            continue
+        return snippet(s.text, m)
     return None
 
 
 def _vague_evidence(page: Page) -> str | None:
-    for s in sentences(page):
-        if m := _VAGUE.search(s.text):
-            return snippet(s.text, m)
+    for s, m in scan(page, _VAGUE, _VAGUE_HINT):
+        return snippet(s.text, m)
     return None
 
 

@@ -604,7 +604,13 @@ _SENT_SPLIT = re.compile(
 
 
 def split_sentences(text: str) -> list[str]:
+    # Most blocks (list items, table rows, facts) hold one sentence: skip the regex when no end mark is inside.
+    if not _MAYBE_SPLIT.search(text):
+        return [text.strip()] if text.strip() else []
     return [part.strip() for part in _SENT_SPLIT.split(text) if part.strip()]
+
+
+_MAYBE_SPLIT = re.compile(r"[.!?]\s")
 
 
 @dataclass(frozen=True)

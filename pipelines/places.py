@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from pipelines.page import Page, sentences, snippet
+from pipelines.page import Page, scan, sentences, snippet
 
 _ALIASES = {
     "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -175,7 +175,7 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
     for crumb in page.breadcrumbs:
         vote(crumb, 2, False)
     for s in sentences(page):
-        if not _NOT_PLACEMENT.search(s.text):
+        if _CAPS_COUNTRY.search(s.text) and not _NOT_PLACEMENT.search(s.text):
             vote(s.text, 1, False)
     if not votes:
         # Last resort: the site's own chrome (an NGO's address in its footer) still names the country.
@@ -215,27 +215,31 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
             evidence = evidence or snippet(text)
 
     take(page.h1)
-    for s in sentences(page):
+    for s, m in scan(page, _VILLAGE, _VILLAGE_HINT):
         # Villages are too small for the gazetteer: "in Mtoni village", "the village of X".
-        for m in _VILLAGE.finditer(s.text):
-            name = m.group(1) or m.group(2)
-            if name not in found and not _is_country_word(name):
-                found.append(name)
-                evidence = evidence or snippet(s.text, m)
+        name = m.group(1) or m.group(2)
+        if name not in found and not _is_country_word(name):
+            found.append(name)
+            evidence = evidence or snippet(s.text, m)
     for b in page.blocks:
         if b.is_fact and _FACT_LABEL.search(b.label):
             take(b.cells[-1])
     if not found:
         take(_strip_site_name(page.title, page))
-    for s in sentences(page):
-        if _NOT_PLACEMENT.search(s.text):
+    seen: set[int] = set()
+    for s, _ in scan(page, _PLACEMENT_WORD, _PLACEMENT_HINT):
+        if id(s) in seen or _NOT_PLACEMENT.search(s.text):
             continue
-        if re.search(r"\b(?:hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|"
-                     r"villages?|based|work|rotate|outreach|community)\b", s.text, re.I):
-            take(s.text)
+        seen.add(id(s))
+        take(s.text)
     return found, evidence
 
 
+_PLACEMENT_WORD = re.compile(r"\b(?:hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|"
+                             r"villages?|based|work|rotate|outreach|community)\b", re.I)
+_PLACEMENT_HINT = re.compile(r"hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|village|"
+                             r"based|work|rotate|outreach|community")
+_VILLAGE_HINT = re.compile(r"village|town")
 _VILLAGE = re.compile(r"\b(?:in|at|of|from) ([A-Z][a-z]+) (?:village|town)\b|\b(?:village|town) of ([A-Z][a-z]+)\b")
 
 

@@ -46,11 +46,13 @@ CARDS = (
 
 OLD_TABLE = f"""<html><head><title>{TITLE} - Lotus Health</title></head><body>
 <table width="860" border="0" cellpadding="8">
-<tr><td colspan="2"><font size="5"><b>Lotus Health Volunteers</b></font><br><i>Serving the valley since 2004</i></td></tr>
+<tr><td colspan="2"><font size="5"><b>Lotus Health Volunteers</b></font><br>
+<i>Serving the valley since 2004</i></td></tr>
 <tr><td colspan="2" align="center"><a href="index.html">Home</a> | <a href="about.html">About</a> |
 <a href="nursing.html">Nursing</a> | <a href="contact.html">Contact</a></td></tr>
-<tr><td width="170" valign="top">&raquo; <a href="medical.html">Medical</a><br>&raquo; <a href="nursing.html">Nursing</a>
-<br>&raquo; <a href="dental.html">Dental</a><br>&raquo; <a href="lab.html">Laboratory</a><br>
+<tr><td width="170" valign="top">&raquo; <a href="medical.html">Medical</a><br>
+&raquo; <a href="nursing.html">Nursing</a><br>&raquo; <a href="dental.html">Dental</a><br>
+&raquo; <a href="lab.html">Laboratory</a><br>
 <div class="box"><b>New!</b> Try our dental camp, only $120/week! <a href="dental.html">Read more</a></div></td>
 <td valign="top"><h2>{TITLE}</h2><p>{OWN}</p>
 <p><b>Costs</b><br>The placement costs $180 per week including room and board.</p></td></tr>

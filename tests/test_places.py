@@ -5,9 +5,9 @@ placement."""
 
 from __future__ import annotations
 
-import pytest
 from typing import Any
 
+import pytest
 from _pytest.mark.structures import ParameterSet
 from pagekit import URL, bug, lead, render, sec, soup
 
