@@ -25,6 +25,7 @@ from pipelines.provider import extract_provider, extract_title
 from pipelines.record import SCHEMA_VERSION
 from pipelines.requirements import extract_experience, extract_min_age
 from pipelines.schedule import extract_start_dates
+from pipelines.structured import compare_offers
 from pipelines.supervision import extract_supervision
 
 
@@ -78,7 +79,7 @@ def _extract(page: Page) -> Extraction:
             "includes": incl_ev, "start_dates": start_ev, "participation": participation_ev,
             "experience_required": experience_ev, "min_age": age_ev, "legal_info": legal_ev,
             "safety_info": safety_ev, "community_benefit": community_ev,
-            "classification": verdict.reason,
+            "classification": verdict.reason, "structured_data": compare_offers(page, fees),
         }.items() if v
     }
     record = {
