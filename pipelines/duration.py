@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "twenty four": 24,
-    "thirty": 30, "fifty-two": 52,
-}
-_NUM = r"(?:\d{1,3}(?:\.\d+)?|twenty[- ]four|fifty-two|" + "|".join(
-    sorted((w for w in _WORD_NUMBERS if " " not in w and "-" not in w), key=len, reverse=True)) + r")"
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+          "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_WORD_NUMBERS: dict[str, int] = {"a": 1, "an": 1}
+_WORD_NUMBERS.update({w: i + 1 for i, w in enumerate(_UNITS)})
+_WORD_NUMBERS.update({w: i + 10 for i, w in enumerate(_TEENS)})
+for _tens, _value in _TENS.items():
+    _WORD_NUMBERS[_tens] = _value
+    for _i, _unit in enumerate(_UNITS):
+        _WORD_NUMBERS[f"{_tens}-{_unit}"] = _WORD_NUMBERS[f"{_tens} {_unit}"] = _value + _i + 1
+_NUM = r"(?:\d{1,3}(?:\.\d+)?|" + "|".join(
+    re.escape(w).replace(r"\ ", " ") for w in sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _UNIT = r"(?P<unit>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
 _UNIT2 = r"(?P<unit2>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
 _SEP = r"\s*(?:-|–|—|to|and|or)\s*"
@@ -36,6 +41,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:min(?:imum|\.)?(?:\s+(?:stay|length|placement|duration|commitment))?(?:\s+(?:is|of))?|at least|from|"
         rf"no (?:less|fewer) than|starting (?:at|from))\s*:?\s*(?P<a>{_NUM})\s*{_UNIT}\b", re.I)),
     ("min", re.compile(rf"\b(?P<a>{_NUM})\s*{_UNIT}\s*(?:\+|or (?:more|longer)|minimum|min\.?)(?!\w)", re.I)),
+    ("min", re.compile(rf"\b(?P<a>{_NUM})\+\s*{_UNIT}\b", re.I)),
+    ("max", re.compile(rf"\b(?P<b>{_NUM})\s*{_UNIT}\s*(?:max(?:imum)?\.?|at most)(?!\w)", re.I)),
     ("max", re.compile(
         rf"\b(?:max(?:imum|\.)?(?:\s+(?:stay|length|duration))?(?:\s+(?:is|of))?|up to|no (?:more|longer) than|"
         rf"as long as)\s*:?\s*(?P<b>{_NUM})\s*{_UNIT}\b", re.I)),
@@ -83,7 +90,7 @@ def find_durations(text: str) -> list[DurationMention]:
     taken: list[tuple[int, int]] = []
     for shape, pat in _PATTERNS:
         for m in pat.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if any(m.start() < e and s < m.end() for s, e in taken) or _not_a_length(text, m):
                 continue
             mention = _read(shape, m)
             if mention is None:
@@ -92,6 +99,20 @@ def find_durations(text: str) -> list[DurationMention]:
             found.append(mention)
     found.sort(key=lambda d: d.start)
     return found
+
+
+# A count of time units that is not a length of stay: a schedule ("5 days a week"), a frequency
+# ("every 2 weeks"), an age ("18 years old") or a career ("20 years of experience").
+_FREQUENCY_AFTER = re.compile(r"\s*(?:a|per|each|every|/)\s*(?:week|month|day|fortnight)\b", re.I)
+_NOT_STAY_AFTER = re.compile(r"\s*(?:old|of age|of (?:\w+ )?(?:experience|training|study|studies|practice|service))\b",
+                             re.I)
+_NOT_STAY_BEFORE = re.compile(r"\b(?:every|aged|age|over the (?:past|last)|for the (?:past|last))\s*$", re.I)
+
+
+def _not_a_length(text: str, m: re.Match[str]) -> bool:
+    before = text[max(0, m.start() - 20):m.start()]
+    return bool(_FREQUENCY_AFTER.match(text, m.end()) or _NOT_STAY_AFTER.match(text, m.end())
+                or _NOT_STAY_BEFORE.search(before))
 
 
 def _read(shape: str, m: re.Match[str]) -> DurationMention | None:

@@ -143,8 +143,11 @@ _MONEY_RE = re.compile(
     rf"|(?<![\w.,])(?P<num2>{_NUM})\s?(?P<post>€|£|(?:{_CODE_ALT})\b|(?:{_WORD_ALT})\b|/-)",
 )
 _RANGE_TAIL = re.compile(
-    rf"\s?(?:-|–|—|to|and|until)\s?(?:(?:{_SYM_ALT}|{_CODE_ALT})\s?)?(?P<num>{_NUM})(?:\s?(?:{_CODE_ALT}|€|£))?",
+    rf"\s?(?P<conn>-|–|—|to|and|until)\s?(?P<sign>(?:{_SYM_ALT}|{_CODE_ALT}|R(?=\s?\d))\s?)?(?P<num>{_NUM})"
+    rf"(?P<code>\s?(?:{_CODE_ALT}|€|£))?",
 )
+# "the R61", "R61 road": South African route numbers, not rand.
+_ROUTE = re.compile(r"\s?(?:road|highway|motorway|route|freeway|towards|to)\b", re.I)
 
 _CODE_AFTER = re.compile(rf"\s?({_CODE_ALT})\b")
 
@@ -177,14 +180,16 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
     """Read the page-level currency hints: an explicit 'prices in AUD', the TLD, the country."""
     dollar = "USD"
     stated = re.search(
-        r"\b(?:in|are|all prices|prices)\b[^.\n]{0,40}?\b(australian|canadian|new zealand|singapore)\s+dollars?"
+        r"\b(?:in|are|all prices|prices)\b[^.\n]{0,40}?\b(australian|canadian|new zealand|singapore|us|u\.s\.)"
+        r"\s+dollars?"
         r"|\((AUD|CAD|NZD|SGD)\)|\b(?:currency|prices? in)\s*:?\s*(AUD|CAD|NZD|SGD)\b",
         text,
         re.I,
     )
     if stated:
         word = (stated.group(1) or "").lower()
-        dollar = {"australian": "AUD", "canadian": "CAD", "new zealand": "NZD", "singapore": "SGD"}.get(
+        dollar = {"australian": "AUD", "canadian": "CAD", "new zealand": "NZD", "singapore": "SGD", "us": "USD",
+                  "u.s.": "USD"}.get(
             word, (stated.group(2) or stated.group(3) or "USD").upper()
         )
     else:
@@ -256,6 +261,14 @@ def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
     return None
 
 
+def _is_range(text: str, start: int, tail: re.Match[str], currency: str, ctx: CurrencyContext) -> bool:
+    """'$5 to $15' is one range; '$50 and $300 as a deposit' or 'KES 30,000 and TZS 400,000' are two prices."""
+    if tail.group("conn") == "and" and not re.search(r"\bbetween\s*$", text[max(0, start - 12):start], re.I):
+        return False
+    upper_sign = (tail.group("sign") or tail.group("code") or "").strip()
+    return not upper_sign or currency_of(upper_sign, ctx) in (currency, None)
+
+
 def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
     """Every price mention in `text`, ranges folded into one Money with amount_max."""
     ctx = ctx or CurrencyContext()
@@ -280,9 +293,11 @@ def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
         if code_after and m.group("pre"):
             currency = code_after.group(1)
             end = code_after.end()
+        if sign == "R" and (text[max(0, m.start() - 4):m.start()].lower() == "the " or _ROUTE.match(text, end)):
+            continue
         amount_max = None
         tail = _RANGE_TAIL.match(text, end)
-        if tail:
+        if tail and _is_range(text, m.start(), tail, currency, ctx):
             hi = parse_amount(tail.group("num"))
             if hi is not None and hi > amount:
                 amount_max = hi
