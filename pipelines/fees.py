@@ -19,13 +19,13 @@ from pipelines.page import Block, Page, block_sentences, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
-    ("per_week", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
-                            r"\bweekly\b|\bp/?w\b|/\s?wk\b|\bweek\s+(?:rate|fee|price)", re.I)),
-    ("per_month", re.compile(r"\b(?:per|a|each|every|/)\s*(?:additional\s+|extra\s+)?month\b|\bmonthly\b|"
-                             r"/\s?mo\b|\bp/?m\b", re.I)),
-    ("per_day", re.compile(r"\b(?:per|a|each|every|/)\s*(?:outreach\s+|extra\s+|additional\s+)?(?:day|night)\b|"
-                           r"\bdaily\b|\bnightly\b|\bper\s+(?:trip|visit|excursion|outreach)\b|\bday\s+rate\b",
-                           re.I)),
+    ("per_week", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
+                            r"\bweekly\b|\bp/?w\b|\bweek\s+(?:rate|fee|price)|(?<!\d )\bweek\s*:\s*$", re.I)),
+    ("per_month", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+)?month\b|\bmonthly\b|"
+                             r"/\s?mo\b|\bp/?m\b|(?<!\d )\bmonth\s*:\s*$", re.I)),
+    ("per_day", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:outreach\s+|extra\s+|additional\s+)?(?:day|night)\b|"
+                           r"\bdaily\b|\bnightly\b|\bper\s+(?:trip|visit|excursion|outreach)\b|\bday\s+rate\b|"
+                           r"(?<!\d )\b(?:day|night)\s*:\s*$", re.I)),
 ]
 _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("deposit", re.compile(r"\bdeposit", re.I)),
@@ -47,9 +47,10 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
 _KIND_PRIORITY = {"deposit": 0, "registration": 1, "donation": 2, "extra": 3, "program": 4}
 # Mentions that are not a charge of this program: discounts, savings, what someone paid, fundraising.
 _NOT_A_FEE = re.compile(
-    r"\b(?:save|saving|discount|\d+ ?% off|off (?:the|your|all|every)|worth|raised|raise|i paid|we paid|"
-    r"paid a little|paid about|spent|"
-    r"budget|salary|earn|funding|grant|scholarship|refund(?:ed)?|cashback|voucher|win|prize)\b|%",
+    r"\b(?:save|saving|discount|worth|raised|raise|i paid|we paid|paid a little|paid about|spent|"
+    r"budget|salary|salaries|earns?|earning|funding|grant|scholarship|refund(?:ed)?|cashback|voucher|win|prize|"
+    r"cost (?:him|her|me|them|us)|compare[sd]? (?:with|to)|other (?:agencies|providers|organisations|companies)|"
+    r"elsewhere)\b|(?<!-)\boff\b|%",
     re.I,
 )
 _THIRD_PARTY = re.compile(r"\b(?:visa|permit|flights?|insurance|vaccin|embassy|consulate)\w*", re.I)
@@ -59,7 +60,13 @@ _EXTRAS_HEADING = re.compile(r"not included|exclud|not covered|doesn.t cover|doe
                              r"add-?ons?|additional costs", re.I)
 _DIGIT = re.compile(r"\d")
 _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
-                            r"(?:hospital|clinic|host|school|community|dispensary|centre|center)", re.I)
+                            r"(?:hospital|clinic|host|school|community|dispensary|centre|center)|"
+                            r"\b(?:hospital|clinic|host|school|community|dispensary)\s+(?:receives?|gets)\b", re.I)
+# Sentences about other programs or other providers: their prices are not this program's.
+_OTHER_PROGRAM = re.compile(r"\byou (?:may|might) also (?:like|enjoy)\b|\bour other (?:programmes|programs|placements)\b|"
+                            r"\bsee also\b|\bsimilar (?:programmes|programs|placements)\b", re.I)
+# "which includes a $200 donation": a part of a price already counted, not a charge of its own.
+_PART_OF = re.compile(r"\b(?:includ\w*|of which|incl\.?)\s+(?:a |an |the )?$", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|starting at|as low as|only)\s*$", re.I)
 
@@ -146,7 +153,7 @@ def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext
     return out
 
 
-_CLAUSE_BREAK = re.compile(r";|,\s*(?:plus|and|but|while|whereas)\b|\s\bplus\b|\.\s|\s[–—-]\s", re.I)
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:plus|and|but|while|whereas)\b|\s(?:plus|and|but|while)\s|\.\s|\s[–—-]\s", re.I)
 
 
 def _window(text: str, money: Money, prev_end: int = 0, next_start: int | None = None,
@@ -193,7 +200,8 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
     before, after = _window(sentence, money, prev_end, next_start, before=160)
     near_before, near_after = before[-45:], after[:30]
     # Money the provider pays its host ("pays the hospital USD 40 a week") is not charged to the participant.
-    if _PROVIDER_PAYS.search(before) or _SHARE_OF.search(after):
+    if (_PROVIDER_PAYS.search(before) or _SHARE_OF.search(after) or _OTHER_PROGRAM.search(sentence)
+            or _PART_OF.search(before)):
         return None
     if _NOT_A_FEE.search(near_before + " " + near_after.split(".")[0][:20]):
         return None
@@ -235,7 +243,9 @@ def _each_unit(before: str) -> str | None:
 
 def _tied_weeks(before: str, after: str) -> float | None:
     """A single length right next to a total ("4 weeks: $2,450", "$1,450 for 4 weeks")."""
-    for text, near_end in ((before, True), (after, False)):
+    # "$2,000 (4 weeks)": a length in brackets right after the price belongs to it.
+    order = ((after, False), (before, True)) if re.match(r"\s*\(", after) else ((before, True), (after, False))
+    for text, near_end in order:
         ds = [d for d in find_durations(text) if d.shape == "single"]
         if not ds:
             continue
