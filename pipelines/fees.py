@@ -64,7 +64,8 @@ _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:th
                             r"\b(?:hospital|clinic|host|school|community|dispensary)\s+(?:receives?|gets)\b", re.I)
 # Sentences about other programs or other providers: their prices are not this program's.
 _OTHER_PROGRAM = re.compile(r"\byou (?:may|might) also (?:like|enjoy)\b|"
-                            r"\bour other (?:programmes|programs|placements)\b|\bsee also\b|\bsimilar (?:programmes|programs|placements)\b", re.I)
+                            r"\bour other (?:programmes|programs|placements)\b|\bsee also\b|"
+                            r"\bsimilar (?:programmes|programs|placements)\b", re.I)
 # "which includes a $200 donation": a part of a price already counted, not a charge of its own.
 _PART_OF = re.compile(r"\b(?:includ\w*|of which|incl\.?)\s+(?:a |an |the )?$", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
