@@ -27,7 +27,8 @@ _BOILER_TOKEN = re.compile(
     r"you-may|recommend(ed|ations)?|promo|promotion|announce(ment)?|banner|breadcrumbs?|"
     r"social|share|sharing|masthead|footer|prefooter|menu|navbar|nav|navigation|sidebar|"
     r"reviews?|testimonials?|ratings?|stars|trending|popular|chat|modal|popup|advert|ads|"
-    r"skip|cta-band|offcanvas|drawer|enquiry|inquiry|wishlist|login|search|searchbar)($|[-_])",
+    r"skip|cta-band|offcanvas|drawer|enquiry|inquiry|wishlist|login|search|searchbar|recently-viewed|"
+    r"trustpilot|feefo|yotpo|tripadvisor|reviewsio|mc_embed_signup)($|[-_])",
     re.I,
 )
 _HEADER_TOKEN = re.compile(r"(^|[-_])(site-header|header|topbar|top-bar)($|[-_]|__)", re.I)
@@ -305,13 +306,47 @@ def _is_boiler_element(el: etree._Element) -> bool:
         if (el.get(attr) or "").lower() in ("header", "footer", "popup", "nav", "sidebar"):
             return True
     toks = _tokens(el)
-    # A "...-header" class marks the site header only near the top of the tree; deeper down it is a
-    # component's own header row (a price list's, a card's).
-    if tag == "header" or (_depth(el) <= 3 and any(_HEADER_TOKEN.search(t) for t in toks)):
+    # A "...-header" class marks the site header only near the top of the tree and outside the main
+    # content; deeper down or inside <main> it is a component's own header (a price list's, a facts strip).
+    if tag == "header" or (any(_HEADER_TOKEN.search(t) for t in toks) and _depth(el) <= 3 and not _in_main(el)):
         return True
     if tag == "aside":
         return not any(_FACTS_TOKEN.search(t) for t in toks)
     return any(_BOILER_TOKEN.search(t) for t in toks)
+
+
+def _in_main(el: etree._Element) -> bool:
+    return any(a.tag in ("main", "article") or (a.get("role") or "") == "main" for a in el.iterancestors())
+
+
+# Chrome recognised by its words when its markup says nothing: cookie notices and newsletter boxes.
+_CHROME_TEXT = re.compile(
+    r"\b(?:(?:we|this (?:site|website)) uses? cookies|cookie (?:policy|settings|preferences)|accept (?:all )?cookies|"
+    r"(?:sign up|subscribe) (?:to|for) (?:our|the) (?:\w+ )?(?:newsletter|mailing list|updates|emails?)|"
+    r"(?:get|join) our (?:\w+ )?(?:newsletter|mailing list))\b",
+    re.I,
+)
+
+
+_CHROME_WORDS = etree.XPath(
+    ".//text()[contains(., 'ookie') or contains(., 'ewsletter') or contains(., 'ailing list')"
+    " or contains(., 'ubscribe')]"
+)
+
+
+def _drop_chrome_boxes(body: etree._Element, keep: set[etree._Element]) -> None:
+    """Drop the largest small box (under 400 characters) around cookie-notice or newsletter wording."""
+    for text_node in _CHROME_WORDS(body):
+        el = text_node.getparent()
+        box = None
+        while el is not None and el is not body and el not in keep:
+            if el.tag in ("div", "section", "aside", "form", "p"):
+                if len(text_of(el)) >= 400:
+                    break
+                box = el
+            el = el.getparent()
+        if box is not None and box.getparent() is not None and _CHROME_TEXT.search(text_of(box)):
+            _drop(box)
 
 
 def _depth(el: etree._Element) -> int:
@@ -341,6 +376,7 @@ def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page:
         stack.extend(reversed(el))
     for el in doomed:
         _drop(el)
+    _drop_chrome_boxes(body, keep)
     page.removed_teasers = _drop_teasers(body, page.url, keep)
     _drop_link_lists(body, keep)
     if h1_el is not None:
@@ -399,6 +435,7 @@ def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> 
     """Remove small cards that link to another page and quote a price: other programs' teasers."""
     here = urlsplit(url)._replace(fragment="", query="").geturl()
     removed = 0
+    emptied: list[etree._Element] = []
     for a in list(body.iter("a")):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
@@ -422,11 +459,23 @@ def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> 
             if len(text) > 220:
                 break
             if _MONEY_HINT.search(text):
-                if node.getparent() is not None:
+                parent = node.getparent()
+                if parent is not None:
                     _drop(node)
+                    emptied.append(parent)
                     removed += 1
                 break
             node = node.getparent()
+    # A box that held only teaser cards keeps just its heading ("You might also enjoy"): drop the box.
+    for box in emptied:
+        while box is not None and box is not body and box not in keep and box.getparent() is not None:
+            kids = [c for c in box if isinstance(c.tag, str)]
+            if kids and all(c.tag in _HEADINGS or (c.tag in ("ul", "ol", "div") and not text_of(c)) for c in kids):
+                parent = box.getparent()
+                _drop(box)
+                box = parent
+            else:
+                break
     return removed
 
 
