@@ -83,7 +83,8 @@ def classify(page: Page, fees: list[dict], has_duration: bool, has_activities: b
     if _FIELD_WORD.search(heading) or _FIELD_WORD.search(page.title):
         score += 1
     if _QUESTION_TITLE.search(heading):
-        score -= 2.5
+        # Program pages are named after the placement; a question is an article's title.
+        score -= 6
         why.append("heading is a question or article title")
         kind = "blog" if kind == "info" else kind
     # CMSs mark every page og:type=article, so only a byline or a publication date is strong evidence.
@@ -131,6 +132,13 @@ def classify(page: Page, fees: list[dict], has_duration: bool, has_activities: b
         kind = "listing"
     headings_h2 = [b for b in page.blocks if b.tag in ("h2", "h3")]
     priced_headings = sum(1 for b in headings_h2 if _PROGRAM_WORD.search(b.text) and _FIELD_WORD.search(b.text))
+    from pipelines.places import countries_in
+
+    section_countries = {c for b in headings_h2 for c in countries_in(b.text)}
+    if len(section_countries) >= 2:
+        score -= 3
+        why.append(f"sections cover {len(section_countries)} countries")
+        kind = "listing"
     if priced_headings >= 3:
         score -= 2
         why.append("several program headings")

@@ -252,3 +252,8 @@ def is_place(name: str) -> bool:
     """A country or a town the gazetteer knows, e.g. for trimming ', Homa Bay, Kenya' off a name."""
     countries, cities, _ = _gazetteer()
     return name.lower() in countries or name in cities
+
+
+def countries_in(text: str) -> set[str]:
+    """ISO codes of the countries a piece of text names (by name or demonym)."""
+    return set(_countries_in(text))

@@ -365,8 +365,7 @@ CASES = [
     row("country-hub-named-like-program", "/tanzania/", TANZANIA_HUB, False),
     row("diary-under-program-like-url", "/nursing-elective-kathmandu-diary.html", DIARY, False),
     row("comparison-table", "/compare.html", COMPARE, False),
-    row("fees-page", "/fees.html", FEES_PAGE, False,
-         xfail="a fees page listing several programs' prices is taken for one program's fees"),
+    row("fees-page", "/fees.html", FEES_PAGE, False),
     row("donate-page", "/donate.html", DONATE, False),
     row("how-it-works", "/how-it-works.html", HOW_IT_WORKS, False),
     row("category-listing-under-programs", "/programs/nursing/", NURSING_CATEGORY, False),
@@ -376,8 +375,7 @@ CASES = [
         site("Is a pre-med internship in Tanzania worth it?",
              sec("The short answer", "If you choose carefully, yes. Our Pre-Med Experience in Arusha costs $1,250 "
                  "for two weeks, and you shadow doctors on the wards.")
-             + sec("What to ask", "Ask who supervises you and what you will be allowed to do.")), False,
-         xfail="a question-titled article quoting a price, at a URL without blog words, passes as a program"),
+             + sec("What to ask", "Ask who supervises you and what you will be allowed to do.")), False),
 ]
 
 
