@@ -48,7 +48,6 @@ _CONTAINER_TAGS = {
     "figure", "center", "font", "span", "select", "optgroup",
 }
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_WS = re.compile(r"\s+")
 # Enough of a money pattern to spot teaser cards; full parsing lives in pipelines.money.
 _MONEY_HINT = re.compile(
     r"(?:[$£€₹₩¥₱₦]|\b(?:USD|EUR|GBP|AUD|CAD|NZD|INR|ZAR|KES|KSh|TZS|UGX|GHS|NPR|PHP|Rs\.?|R)\s?)\s?\d"
@@ -62,7 +61,7 @@ _ACTION_LINK = re.compile(
 
 
 def norm_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 # Inline tags that page builders style as separate boxes: "<span>2 weeks</span><span>R 18 500</span>"
@@ -172,7 +171,6 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     if h1_el is None:
         h1_el = _find_title_lookalike(body, page.title)
     page.h1 = text_of(h1_el) if h1_el is not None else ""
-    page.breadcrumbs = _breadcrumbs(body)
     _strip_boilerplate(body, h1_el, page)
     page.links = _main_links(body, url)
     page.blocks = _blocks(body)
@@ -263,17 +261,14 @@ def _is_chrome(el: etree._Element) -> bool:
     return any(anc.tag in ("nav", "footer") for anc in el.iterancestors())
 
 
-_BREADCRUMB = etree.XPath(
-    ".//*[contains(@class, 'readcrumb') or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
-)
+def _is_breadcrumb(el: etree._Element) -> bool:
+    ident = " ".join(filter(None, [el.get("class"), el.get("id"), el.get("aria-label")])).lower()
+    return "breadcrumb" in ident
 
 
-def _breadcrumbs(body: etree._Element) -> list[str]:
-    for el in _BREADCRUMB(body):
-        parts = [text_of(x) for x in el.iter("a", "li", "span")]
-        parts = [p for p in parts if p and len(p) < 80]
-        return list(dict.fromkeys(parts))
-    return []
+def _breadcrumb_parts(el: etree._Element) -> list[str]:
+    parts = [text_of(x) for x in el.iter("a", "li", "span")]
+    return list(dict.fromkeys(p for p in parts if p and len(p) < 80))
 
 
 def _tokens(el: etree._Element) -> list[str]:
@@ -372,6 +367,9 @@ def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page:
             continue
         if el not in keep and (el.tag in _DROP_TAGS or el.tag == "blockquote" or _is_boiler_element(el)):
             doomed.append(el)
+            if not page.breadcrumbs and _is_breadcrumb(el):
+                # Read before it goes: the trail names the country and section the page sits in.
+                page.breadcrumbs = _breadcrumb_parts(el)
             continue
         stack.extend(reversed(el))
     for el in doomed:
