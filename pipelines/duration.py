@@ -20,8 +20,11 @@ for _tens, _value in _TENS.items():
     _WORD_NUMBERS[_tens] = _value
     for _i, _unit in enumerate(_UNITS):
         _WORD_NUMBERS[f"{_tens}-{_unit}"] = _WORD_NUMBERS[f"{_tens} {_unit}"] = _value + _i + 1
-_NUM = r"(?:\d{1,3}(?:\.\d+)?|" + "|".join(
-    re.escape(w).replace(r"\ ", " ") for w in sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+# Number words as a compact alternation (tens with an optional unit, then teens, units, articles): one
+# alternative per spelled number made every pattern below several times slower.
+_NUM = (r"(?:\d{1,3}(?:\.\d+)?|(?:twenty|thirty|forty|fifty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+        r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+        r"|one|two|three|four|five|six|seven|eight|nine|ten|an|a)")
 _UNIT = r"(?P<unit>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
 _UNIT2 = r"(?P<unit2>weeks?|wks?|months?|mths?|days?|fortnights?|years?)"
 _SEP = r"\s*(?:-|–|—|to|and|or)\s*"
@@ -84,8 +87,13 @@ def to_weeks(value: float, unit: str) -> float:
     return round(weeks, 2)
 
 
+_ANY_UNIT = re.compile(r"week|wk|month|mth|day|fortnight|year")
+
+
 def find_durations(text: str) -> list[DurationMention]:
     """All duration mentions, most specific shape first, without overlaps."""
+    if not _ANY_UNIT.search(text.lower()):
+        return []
     found: list[DurationMention] = []
     taken: list[tuple[int, int]] = []
     for shape, pat in _PATTERNS:
