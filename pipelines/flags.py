@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pipelines.page import Page, scan, snippet
-from pipelines.participation import NEGATION
+from pipelines.participation import negated
 from pipelines.record import FLAG_SEVERITY
 
 _VAGUE = re.compile(
@@ -21,31 +21,55 @@ _VAGUE = re.compile(
 )
 _BEYOND = re.compile(
     r"\bsutur\w*|\bstitch(?:es|ing)? (?:wounds|up)|\bdeliver(?:ing)? (?:babies|a baby|newborns)|\bcatch(?:ing)? babies|"
-    r"\bassist(?:ing)? (?:with|in|at|during) (?:\w+ )?(?:deliveries|births|labou?rs?|c-sections|caesareans)|"
+    r"\b(?:assist|help)(?:s|ing)? (?:(?:the )?\w+ )?(?:with|in|at|during) (?:\w+ )?(?:deliveries|births|labou?rs?|"
+    r"c-sections|caesareans)|"
     r"\bhelp(?:ing)? (?:to )?deliver\b|\b(?:give|giving|administer\w*) (?:\w+ )?(?:injections?|vaccinations?|"
-    r"vaccines|medications?|IV)|\binjections?\b|\bdraw(?:ing)? blood|\btak(?:e|ing) blood (?:samples)?|"
-    r"\bphlebotomy|\bcannul\w+|\bIV lines?|\bdiagnos(?:e|ing|is of) (?:and treat )?(?:patients|conditions|"
+    r"vaccines|medications?|IV)|\binjections?\b(?! safety| training)|\bdraw(?:ing)? blood|"
+    # Taking blood pressure or blood sugar readings is basic care, not drawing blood.
+    r"\btak(?:e|es|ing) blood\b(?! pressure| sugar| glucose)|"
+    r"\bphlebotomy|\bcannul\w+|\bIV lines?|\bdiagnos(?:e|ing|is of) (?:and treat )?(?:\w+ )?(?:patients|conditions|"
     r"illnesses?)|\btreat(?:ing)? (?:patients|wounds|injuries|minor)|\bprescrib\w+|\bperform(?:ing)? (?:\w+ )?"
     r"(?:procedures|surgery|surgeries|operations|deliveries|examinations|extractions|fillings)|"
     r"\b(?:hands-on|actively) assist(?:ing)? (?:in|with) (?:\w+ )?(?:surgery|surgeries|operations|procedures)|"
-    r"\bassist(?:ing)? (?:the )?surgeons?|\bfirst assist|\brun(?:ning)? (?:a|the|your own) (?:\w+ )?clinic|"
+    r"\bassist(?:ing)? (?:the )?surgeons?|\bfirst assist|"
+    r"\brun(?:ning)? (?:a|the|your own|their own) (?:\w+ ){0,2}clinic|"
     r"\bsee patients on (?:your|their) own|\bminor surgery|\btooth extractions?|\bextract(?:ing)? teeth|"
     r"\bvaccinat(?:e|ing) (?:children|patients|babies)|\bimmunis(?:e|ing) (?:children|babies)",
     re.I,
 )
-_WATCH = re.compile(r"\b(?:observ\w+|watch\w*|witness\w*|shadow\w*|see how|learn how|sit in)\b[^.;]{0,50}$", re.I)
+_WATCH = re.compile(r"\b(?:observ\w+|watch\w*|witness\w*|shadow\w*|see how|learn how|sit in)\b[^.;]{0,50}$|"
+                    # A topic, not an act: "learn about injection safety".
+                    r"\babout (?:[\w-]+ )?$", re.I)
+# Staff as the subject of the act: "our doctors diagnose and treat patients while volunteers observe". A staff word
+# right before the act, not the object of the participant's verb ("help the midwives", "work with nurses and"),
+# nor the participants' own group ("our volunteer team will ...").
+_STAFF_SUBJECT = re.compile(
+    r"(?<!volunteer )(?<!student )(?<!intern )\b(?:doctors?|physicians?|nurses?|midwi(?:fe|ves)|surgeons?|"
+    r"dentists?|clinicians?|consultants?|specialists?|"
+    r"staff|technicians?|team|officers?|therapists?|physiotherapists?)\s+(?:(?:will|then|also|can|may|often|"
+    r"usually|who|that)\s+){0,2}$",
+    re.I,
+)
+_STAFF_AS_OBJECT = re.compile(
+    r"\b(?:with|alongside|beside|help\w*|assist\w*|support\w*|join\w*|shadow\w*|follow\w*|watch\w*|observ\w*|"
+    r"to|for|by|and|or)\s+(?:(?:the|our|local|their|your|a|an)\s+)?(?:[\w-]+\s+)?$",
+    re.I,
+)
 
 
 # Lower-case literals every match of the pattern above contains (a cheap first pass, see pipelines.page.scan).
 _BEYOND_HINT = re.compile(r"sutur|stitch|deliver|babies|assist|injection|vaccin|medication|iv|blood|phlebotomy|cannul|"
-                          r"diagnos|treat|prescrib|perform|clinic|own|surgery|extract|immunis")
+                          r"diagnos|treat|prescrib|perform|clinic|own|surgery|extract|immunis|help")
 _VAGUE_HINT = re.compile(r"arrival|wherever|whatever|depend|vary|varies|flexible role")
 
 
 def _beyond_training_evidence(page: Page) -> str | None:
     for s, m in scan(page, _BEYOND, _BEYOND_HINT):
         before = s.text[max(0, m.start() - 90):m.start()]
-        if NEGATION.search(before) or _WATCH.search(before):
+        if negated(before) or _WATCH.search(before):
+            continue
+        staff = _STAFF_SUBJECT.search(before)
+        if staff and not _STAFF_AS_OBJECT.search(before[:staff.start()]):
             continue
         return snippet(s.text, m)
     return None

@@ -1,8 +1,11 @@
 """What the participant does: only watch (`observation`), do tasks (`hands_on`), or both (`mixed`).
 
 Activities are read from the participant's point of view: sentences and task
-lists that say what "you", volunteers, interns or students do. A negated
-activity ("you will not examine anyone") is not an activity.
+lists that say what "you", volunteers, interns or students do, sentences in the
+imperative ("Observe deliveries ...") and sections addressed to an audience
+("For registered nurses"). A negated activity ("you will not examine anyone")
+is not an activity, and an act of the person being watched ("watch technicians
+run tests") is not the participant's.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from pipelines.page import Page, Sentence, sentences, snippet
 
 OBSERVE = re.compile(
     r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|"
-    r"ing)? (?:how|the (?:\w+ )?(?:doctors?|surgeons?|"
-    r"nurses?|midwives|team|staff)|doctors|surgeons|procedures|operations|surgery|deliveries|births|consultations)|"
+    r"ing)? (?:how|(?:the |our |local )?(?:\w+ )?(?:doctors?|surgeons?|nurses?|midwi(?:fe|ves)|dentists?|"
+    r"technicians?|physiotherapists?|therapists?|clinicians?|specialists?|pharmacists?|team|staff)|procedures|"
+    r"operations|surgery|deliveries|births|consultations)|"
     r"watch and (?:ask|learn|listen)|sit(?:ting)? in on|sit in|see how|follow(?:ing)? "
     r"(?:the )?(?:doctors?|nurses?|midwi\w+|staff|clinicians?|surgeons?|consultants?|ward rounds?)|"
     r"(?:join|attend)(?:ing)? (?:the )?(?:morning |daily )?(?:ward )?rounds?|observership)\b",
@@ -47,7 +51,13 @@ DO = re.compile(
     r"deliver(?:ing)? babies|assist(?:ing)? (?:at|with|in) (?:births|deliveries)|perform\w*|treat(?:ing)? patients|"
     r"diagnos\w+|draw(?:ing)? blood|rapid tests|test(?:ing)? for|vaccinat(?:e|ing) (?:children|patients|babies)|"
     r"hands-on|suture|suturing|collect\w*(?: and \w+)? (?:\w+ )?data|evaluat\w+|"
-    r"treat(?:ing)? (?:your own )?(?:patients|caseload|clients))\b",
+    r"treat(?:ing)? (?:your own )?(?:patients|caseload|clients)|"
+    # Giving care is doing a task, whoever it is given with: "joining the nurses in giving basic care".
+    r"(?:giv(?:e|es|ing)|provid(?:e|es|ing)|deliver(?:s|ing)?) (?:\w+ ){0,2}care|carry(?:ing)? out (?:\w+ ){0,2}care|"
+    # Teaching anyone but the participant ("we teach you") is the participant's task: "teach first aid". Not
+    # "teaching": "a teaching hospital", "teaching rounds" are places and events.
+    r"teach(?:es)? (?!(?:you|your|yourself|them|us|students|interns|volunteers|participants)\b)\w+|"
+    r"first[- ]aid (?:training|sessions?|classes|courses?))\b",
     re.I,
 )
 _PARTICIPANT = re.compile(
@@ -62,34 +72,76 @@ _TASK_HEADING = re.compile(
     r"what to expect|the work|clinical work|schedule|involvement|experience|rotation|your time",
     re.I,
 )
+# A negation reaches the activity unless a clause mark intervenes: "No background required: you will ...".
 NEGATION = re.compile(
     r"\b(?:not|never|no|cannot|can't|can’t|won't|won’t|don't|don’t|do not|does not|without|only our own staff|"
-    r"nor|unlike|rather than|instead of)\b[^.;]{0,60}$",
+    r"nor|unlike|rather than|instead of)\b[^.;:]{0,60}$",
     re.I,
 )
-NOT_OBSERVE = re.compile(r"\bobservations?\b\s*(?:chart|ward)|\bobserve (?:local )?(?:customs|culture)", re.I)
+# "No experience needed", "you don't need any medical training": negates a requirement, not the activity after it.
+_NOT_REQUIRED = re.compile(
+    r"\b(?:no|not|without|don't|don’t|do not|does not|doesn't|doesn’t|never)\b(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:experience|background|qualifications?|training|skills?|knowledge|degree)\b(?:\s+(?:is|are))?"
+    r"(?:\s+(?:needed|required|necessary))?",
+    re.I,
+)
+# Not watching anyone at work: an observations chart, observing customs, or seeing how a system works in general
+# ("see how nursing works when every pair of hands counts") rather than a clinical act.
+NOT_OBSERVE = re.compile(
+    r"\bobservations?\b\s*(?:chart|ward)|\bobserve (?:local )?(?:customs|culture)|"
+    r"\bsee how (?:[\w-]+ ){0,4}(?:works?|functions?|operates?|is run|is organi[sz]ed)\b",
+    re.I,
+)
+# An act right after a watched person is what that person does: "watching technicians run tests",
+# "shadow nurses as they take blood"; "observe and help" is two acts of the participant.
+_WATCHED_AGENT = re.compile(
+    r"\b(?:watch|watches|watching|observe|observes|observing|see|seeing|shadow|shadows|shadowing)\s+"
+    r"(?:(?!(?:and|or|then|before|after|to)\b)[\w’'-]+\s+){1,4}$",
+    re.I,
+)
+
+
+def negated(before: str) -> bool:
+    """Whether the text just before an activity negates it ("you will not suture")."""
+    return bool(NEGATION.search(_NOT_REQUIRED.sub(" ", before)))
 
 
 def _activity(sentence: Sentence, pat: re.Pattern[str]) -> re.Match[str] | None:
     for m in pat.finditer(sentence.text):
         before = sentence.text[max(0, m.start() - 80):m.start()]
-        if NEGATION.search(before):
+        if negated(before):
             continue
-        if pat is OBSERVE and NOT_OBSERVE.search(sentence.text[m.start():m.end() + 20]):
+        if pat is OBSERVE and NOT_OBSERVE.search(sentence.text, m.start(), m.end() + 40):
+            continue
+        if pat is DO and _WATCHED_AGENT.search(before):
             continue
         return m
     return None
 
 
+# A section addressed to an audience ("For registered nurses") describes what that audience, the participant, does.
+_AUDIENCE_HEADING = re.compile(r"^\s*(?:for|open to|suitable for)\s", re.I)
+# A sentence that opens with a verb in the imperative is addressed to the reader: "Observe deliveries and ...",
+# "Help the nurses feed ...". Case-sensitive: the verb is capitalised as the first word.
+_IMPERATIVE = re.compile(
+    r"^(?:Observe|Shadow|Watch|Follow|Join|Attend|Sit|Spend|Help|Assist|Take|Teach|Run|Lead|Deliver|Support|Care|"
+    r"Feed|Visit|Carry|Conduct|Measure|Record|Weigh|Dress|Clean|Count|Collect|Give|Prepare|Plan|Practi[cs]e|Learn|"
+    r"Accompany|Scrub|Examine|Clerk|Educate|Organi[sz]e|Screen|Check|Monitor|Distribute|Work|Rotate|Register|"
+    r"Provide|Facilitate|Hand|Design|Train|Talk|Interview|Survey|Map|Document|Fill|Sort|Restock|Stock)\b"
+)
+
+
 def participant_sentences(page: Page) -> list[Sentence]:
-    """Sentences about what the participant does: task lists and 'you will ...' prose."""
+    """Sentences about what the participant does: task lists, 'you will ...' prose and imperatives."""
     out = []
     intro = False  # inside a list introduced by "Recent interns have:" / "You will:"
     for s in sentences(page):
         if s.block.tag != "li":
             intro = s.text.rstrip().endswith(":") and bool(_PARTICIPANT.search(s.text))
-        in_tasks = bool(_TASK_HEADING.search(s.block.heading)) and s.block.tag in ("li", "p", "dd", "td", "tr")
-        if in_tasks or _PARTICIPANT.search(s.text) or (intro and s.block.tag == "li"):
+        heading = s.block.heading
+        in_tasks = bool(_TASK_HEADING.search(heading)) and s.block.tag in ("li", "p", "dd", "td", "tr")
+        if (in_tasks or _PARTICIPANT.search(s.text) or (intro and s.block.tag == "li")
+                or _IMPERATIVE.match(s.text) or _AUDIENCE_HEADING.match(heading)):
             out.append(s)
     return out
 
@@ -104,7 +156,7 @@ _OBSERVE_ONLY = re.compile(
 def extract_participation(page: Page) -> tuple[str | None, str | None]:
     for s in sentences(page):
         m = _OBSERVE_ONLY.search(s.text)
-        if m and not NEGATION.search(s.text[max(0, m.start() - 60):m.start()]):
+        if m and not negated(s.text[max(0, m.start() - 60):m.start()]):
             return "observation", snippet(s.text, m)
     observe_ev = do_ev = None
     for s in participant_sentences(page):

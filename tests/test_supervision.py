@@ -56,27 +56,21 @@ CASES = [
              "specialty."), LICENSED),
     case("elementor-soup-certified-midwives-oversee",
          soup("Supervision", "Our certified midwives supervise every volunteer on the maternity unit."),
-         LICENSED, wrapper="elementor",
-         xfail="the bare verb 'supervise' ('midwives supervise every volunteer') is not a claim"),
+         LICENSED, wrapper="elementor"),
     case("local-doctors-supervise-bare-verb",
-         sec("Your role", "Our local doctors supervise you throughout your placement."), LICENSED,
-         xfail="the bare verb 'supervise' ('doctors supervise you') is not recognised as a claim"),
+         sec("Your role", "Our local doctors supervise you throughout your placement."), LICENSED),
     case("dr-oversees-elective-students",
          sec("Who you work with", "Dr. Anjali Rao, head of paediatrics, oversees all elective students on the "
-             "children's ward."), LICENSED,
-         xfail="the active verb 'oversees' is not recognised as a supervision claim"),
+             "children's ward."), LICENSED),
     case("physio-team-will-supervise-sessions",
          sec("What you will do", "You assist the physiotherapy team, who will supervise your sessions with "
-             "patients."), LICENSED,
-         xfail="the bare verb 'supervise' ('who will supervise your sessions') is not a claim"),
+             "patients."), LICENSED),
     case("never-left-unsupervised",
          sec("Supervision", "You are never left unsupervised: a staff nurse is beside you on every shift."),
-         LICENSED,
-         xfail="the double negative 'never left unsupervised' is read as no supervision"),
+         LICENSED),
     case("dl-fact-supervision-registered-midwives",
          sec("About the placement", "Shadow midwives in the labour ward and antenatal clinic."),
-         LICENSED, wrapper="dl", facts={"Supervision": "Registered midwives", "Placement length": "4 weeks"},
-         xfail="a key-facts entry 'Supervision: Registered midwives' is not read as a claim"),
+         LICENSED, wrapper="dl", facts={"Supervision": "Registered midwives", "Placement length": "4 weeks"}),
     # --- claimed, by someone who is not a licensed professional
     case("mentored-by-coordinator",
          sec("Support", "You will be mentored by our in-country coordinator, who checks in with you each "
@@ -103,12 +97,10 @@ CASES = [
          CLAIMED, wrapper="elementor"),
     case("coordinator-supervises-while-doctors-see-patients",
          sec("Health camps", "At the camps volunteers are supervised by the camp coordinator while our doctors "
-             "see patients in the next tent."), CLAIMED,
-         xfail="doctors named later in the sentence are taken for the (lay) supervisor"),
+             "see patients in the next tent."), CLAIMED),
     case("registered-nurse-leads-orientation-coordinator-supervises",
          sec("Support", "A registered nurse leads your orientation session, and out in the villages you are "
-             "supervised by our volunteer coordinators."), CLAIMED,
-         xfail="a registered nurse in another clause is taken for the (lay) supervisor"),
+             "supervised by our volunteer coordinators."), CLAIMED),
     # --- no supervision claim
     case("alongside-doctors-and-nurses",
          sec("What you will do", "You will work alongside doctors and nurses in the outpatient department."),
@@ -134,8 +126,7 @@ CASES = [
          sec("Support", "Hospital staff are on hand if you have questions about a case."), NONE),
     case("volunteers-mentor-local-nurses",
          sec("What you will do", "Our volunteers help run a mentoring programme for young nurses at the health "
-             "post."), NONE,
-         xfail="participants running a mentoring programme for local nurses is read as them being mentored"),
+             "post."), NONE),
     case("supervision-none-self-directed",
          sec("Supervision", "None: this is a self-directed placement and you set your own schedule."), NONE),
     case("review-mentions-supervisor",
