@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, Sentence, scan
+from pipelines.page import Page, Sentence, hint, scan
 
 # Order matters: the first term whose pattern matches an item names it, so the
 # specific ("visa fees") comes before the general ("visa").
@@ -167,22 +167,9 @@ _ANY_CUE = re.compile(r"includ|\bcover|exclud|\bpays? for|comes with|take care|p
                       r"free of|for free|\bexcept\b|part of the")
 
 
-def _hint(*literals: str) -> re.Pattern[str]:
-    """A prefilter for `scan` from lower-case literals, grouped by first letter.
-
-    The regex engine then tries one branch per position instead of every literal: about a third faster on a
-    long page than the same literals written as one flat alternation.
-    """
-    by_first: dict[str, list[str]] = {}
-    for lit in literals:
-        by_first.setdefault(lit[0], []).append(re.escape(lit[1:]))
-    return re.compile("|".join(re.escape(first) + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
-                               for first, rest in by_first.items()))
-
-
 # A literal may be any part of the cue: "eparately" and "additional" start with letters other literals already
 # start with, which keeps the prefilter's first-letter test as selective as it was.
-_CUE_HINT = _hint("includ", "cover", "exclud", "pay", "comes with", "take care", "paid by you", "on top", "your own",
+_CUE_HINT = hint("includ", "cover", "exclud", "pay", "comes with", "take care", "paid by you", "on top", "your own",
                   "room", "board", "accommodation", "meal", "food", "lodging", "homestay", "extra", "eparately",
                   "responsib", "additional", "free", "except", "part of the")
 _SENTENCE = re.compile(r"\A")  # one match per sentence the prefilter lets through

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, scan, snippet
-
-
-def _hint(*literals: str) -> re.Pattern[str]:
-    """A prefilter for `scan` from lower-case literals, grouped by first letter.
-
-    The regex engine then tries one branch per position instead of every literal: about a third faster on a
-    long page than the same literals written as one flat alternation.
-    """
-    by_first: dict[str, list[str]] = {}
-    for lit in literals:
-        by_first.setdefault(lit[0], []).append(re.escape(lit[1:]))
-    return re.compile("|".join(re.escape(first) + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
-                               for first, rest in by_first.items()))
+from pipelines.page import Page, hint, scan, snippet
 
 _NONE_NEEDED = re.compile(
     r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing )*(?:experience|qualifications?|"
@@ -70,9 +57,9 @@ _REQUIRED = re.compile(
     re.I,
 )
 # Lower-case literals every match of the pattern contains (a cheap first pass, see pipelines.page.scan).
-_NONE_HINT = _hint("no ", "not ", "n't", "n’t", "open to", "without", "pre-med", "premed", "high", "gap",
+_NONE_HINT = hint("no ", "not ", "n't", "n’t", "open to", "without", "pre-med", "premed", "high", "gap",
                    "school leaver", "sixth", "secondary", "anyone", "everyone", "need", "matter", "non")
-_REQUIRED_HINT = _hint("must", "need", "should", "have to", "for", "open to", "aimed at", "available to", "complet",
+_REQUIRED_HINT = hint("must", "need", "should", "have to", "for", "open to", "aimed at", "available to", "complet",
                        "finish", "enrol", "current", "valid", "licen", "registered", "qualified", "clinical year",
                        "student", "year", "graduate", "proof of", "letter from", "confirmation from",
                        "statement from", "copy of", "copies of")
@@ -92,7 +79,7 @@ _AGE = re.compile(
     r"\baged (?P<h>\d{2})\s*(?:-|–|to)\s*\d{2}\b)",
     re.I,
 )
-_AGE_HINT = _hint("age", "over", "older", "above", "at least", "+", "must be")
+_AGE_HINT = hint("age", "over", "older", "above", "at least", "+", "must be")
 # A number followed by a unit or a plural noun counts something else: "over 28 weeks pregnant", "over 25 volunteers".
 _NOT_AGE_AFTER = re.compile(r"\s*(?:(?:weeks?|months?|days?|hours?|minutes?|km|miles?|per ?cent)\b|%|"
                             r"(?!years\b|yrs\b|plus\b)[a-z]{3,}s\b)", re.I)
