@@ -176,16 +176,21 @@ class Money:
 _RAND_COUNTRIES = {"ZA", "SZ", "LS", "NA", "BW"}
 
 
+_STATED_DOLLAR = re.compile(
+    r"\b(?:in|are|all prices|prices)\b[^.\n]{0,40}?\b(australian|canadian|new zealand|singapore|us|u\.s\.)"
+    r"\s+dollars?"
+    r"|\((AUD|CAD|NZD|SGD)\)|\b(?:currency|prices? in)\s*:?\s*(AUD|CAD|NZD|SGD)\b",
+    re.I,
+)
+_DOLLAR_CODE = re.compile(r"aud|cad|nzd|sgd")
+
+
 def context_for(text: str, country: str | None = None, host: str = "", locale: str = "") -> CurrencyContext:
     """Read the page-level currency hints: an explicit 'prices in AUD', the TLD, the country."""
     dollar = "USD"
-    stated = re.search(
-        r"\b(?:in|are|all prices|prices)\b[^.\n]{0,40}?\b(australian|canadian|new zealand|singapore|us|u\.s\.)"
-        r"\s+dollars?"
-        r"|\((AUD|CAD|NZD|SGD)\)|\b(?:currency|prices? in)\s*:?\s*(AUD|CAD|NZD|SGD)\b",
-        text,
-        re.I,
-    )
+    lower = text.lower()
+    # Only pages that mention dollars or a dollar code can state which dollar; skip the search otherwise.
+    stated = _STATED_DOLLAR.search(text) if ("dollar" in lower or _DOLLAR_CODE.search(lower)) else None
     if stated:
         word = (stated.group(1) or "").lower()
         dollar = {"australian": "AUD", "canadian": "CAD", "new zealand": "NZD", "singapore": "SGD", "us": "USD",
@@ -202,7 +207,8 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
     rand_ok = (
         country in _RAND_COUNTRIES
         or locale.lower().endswith("za")
-        or bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I))
+        or (("zar" in lower or "rand" in lower or "south africa" in lower)
+            and bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I)))
     )
     return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok)
 
