@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, Sentence, sentences, snippet
+from pipelines.page import Page, Sentence, scan, sentences, snippet
 
 OBSERVE = re.compile(
     r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|"
@@ -135,13 +135,17 @@ def participant_sentences(page: Page) -> list[Sentence]:
     """Sentences about what the participant does: task lists, 'you will ...' prose and imperatives."""
     out = []
     intro = False  # inside a list introduced by "Recent interns have:" / "You will:"
+    headings: dict[str, tuple[bool, bool]] = {}  # a page has few headings and many sentences under each
     for s in sentences(page):
         if s.block.tag != "li":
             intro = s.text.rstrip().endswith(":") and bool(_PARTICIPANT.search(s.text))
         heading = s.block.heading
-        in_tasks = bool(_TASK_HEADING.search(heading)) and s.block.tag in ("li", "p", "dd", "td", "tr")
-        if (in_tasks or _PARTICIPANT.search(s.text) or (intro and s.block.tag == "li")
-                or _IMPERATIVE.match(s.text) or _AUDIENCE_HEADING.match(heading)):
+        if heading not in headings:
+            headings[heading] = (bool(_TASK_HEADING.search(heading)), bool(_AUDIENCE_HEADING.match(heading)))
+        task_heading, audience_heading = headings[heading]
+        in_tasks = task_heading and s.block.tag in ("li", "p", "dd", "td", "tr")
+        if (in_tasks or audience_heading or (intro and s.block.tag == "li") or _PARTICIPANT.search(s.text)
+                or _IMPERATIVE.match(s.text)):
             out.append(s)
     return out
 
@@ -153,10 +157,12 @@ _OBSERVE_ONLY = re.compile(
 )
 
 
+_OBSERVE_ONLY_HINT = re.compile(r"observ|hands-on|will not")
+
+
 def extract_participation(page: Page) -> tuple[str | None, str | None]:
-    for s in sentences(page):
-        m = _OBSERVE_ONLY.search(s.text)
-        if m and not negated(s.text[max(0, m.start() - 60):m.start()]):
+    for s, m in scan(page, _OBSERVE_ONLY, _OBSERVE_ONLY_HINT):
+        if not negated(s.text[max(0, m.start() - 60):m.start()]):
             return "observation", snippet(s.text, m)
     observe_ev = do_ev = None
     for s in participant_sentences(page):
