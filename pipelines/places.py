@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from pipelines.page import Page, scan, sentences, snippet
+from pipelines.page import Page, scan, snippet
 
 _ALIASES = {
     "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -234,9 +234,20 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
             vote(b.cells[-1], 5, True)
     for crumb in page.breadcrumbs:
         vote(crumb, 2, False)
-    for s in sentences(page):
-        if _CAPS_COUNTRY.search(s.text) and not _NOT_PLACEMENT.search(s.text):
-            vote(s.text, 1, False)
+    # One pass over the page's capitalised runs; a sentence is checked for airports, offices and trips only
+    # when it actually names a country.
+    excluded: dict[int, bool] = {}
+    for sent, m in scan(page, _CAPS_COUNTRY):
+        isos = _countries_in(m.group(0))
+        if not isos:
+            continue
+        key = id(sent)
+        if key not in excluded:
+            excluded[key] = bool(_NOT_PLACEMENT.search(sent.text))
+        if not excluded[key]:
+            for iso in isos:
+                votes[iso] += 1
+                evidence.setdefault(iso, sent.text)
     if not votes:
         # Last resort: the site's own chrome (an NGO's address in its footer) still names the country.
         vote(page.full_text, 1, False)
