@@ -720,6 +720,17 @@ def _joined(page: Page) -> tuple[str, list[int], str]:
     return cached
 
 
+def joined_text(page: Page) -> str:
+    """The page's sentences joined by newlines (offsets map back with `sentence_at`)."""
+    return _joined(page)[0]
+
+
+def sentence_at(page: Page, offset: int) -> Sentence:
+    """The sentence holding `offset` of `joined_text(page)`."""
+    _, starts, _ = _joined(page)
+    return sentences(page)[max(0, bisect_right(starts, offset) - 1)]
+
+
 def scan(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str] | None = None
          ) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Every match of `pattern` inside one sentence, in page order.

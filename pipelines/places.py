@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from pipelines.page import Page, scan, snippet
+from pipelines.page import Page, joined_text, scan, sentence_at, snippet
 
 _ALIASES = {
     "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -237,10 +237,11 @@ def extract_country(page: Page) -> tuple[str | None, str | None]:
     # One pass over the page's capitalised runs; a sentence is checked for airports, offices and trips only
     # when it actually names a country.
     excluded: dict[int, bool] = {}
-    for sent, m in scan(page, _CAPS_COUNTRY):
+    for m in _CAPS_COUNTRY.finditer(joined_text(page)):
         isos = _countries_in(m.group(0))
         if not isos:
             continue
+        sent = sentence_at(page, m.start())
         key = id(sent)
         if key not in excluded:
             excluded[key] = bool(_NOT_PLACEMENT.search(sent.text))
