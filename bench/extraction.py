@@ -16,7 +16,6 @@ import json
 import re
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -67,20 +66,22 @@ def realistic_page(scale: int = 1) -> bytes:
     return html.encode("utf-8")
 
 
-def _median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm caches (gazetteer, compiled patterns) outside the timing
-    samples = []
+def measure(scale: int, runs: int) -> dict:
+    """Bare parse and full extraction timed alternately, run by run, so both see the same machine state
+    (on a shared 2-core machine the load drifts; timing them in separate blocks skews the ratio)."""
+    page = realistic_page(scale)
+    lxml.html.fromstring(page)
+    extract_page(page, URL)  # warm caches (gazetteer, compiled patterns) outside the timing
+    parse_samples, extract_samples = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
-
-
-def measure(scale: int, runs: int) -> dict:
-    page = realistic_page(scale)
-    parse_ms = _median_ms(lambda: lxml.html.fromstring(page), runs)
-    extract_ms = _median_ms(lambda: extract_page(page, URL), runs)
+        lxml.html.fromstring(page)
+        t1 = time.perf_counter()
+        extract_page(page, URL)
+        t2 = time.perf_counter()
+        parse_samples.append((t1 - t0) * 1000)
+        extract_samples.append((t2 - t1) * 1000)
+    parse_ms, extract_ms = statistics.median(parse_samples), statistics.median(extract_samples)
     return {
         "page_kb": round(len(page) / 1024, 1),
         "lxml_parse_ms": round(parse_ms, 3),
@@ -92,7 +93,7 @@ def measure(scale: int, runs: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--runs", type=int, default=60)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     results = {"realistic": measure(1, args.runs), "10x": measure(10, max(5, args.runs // 3))}

@@ -162,7 +162,6 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     root = _parse_tree(html, encoding)
     page = Page(url=url)
     _read_head(root, page)
-    _pad_separators(root)
     body = root.find(".//body")
     if body is None:
         body = root
@@ -374,6 +373,8 @@ def _strip_boilerplate(body: etree._Element, h1_el: etree._Element | None, page:
         stack.extend(reversed(el))
     for el in doomed:
         _drop(el)
+    # Spaces around separating tags only in what is left: menus and footers are most of a page's elements.
+    _pad_separators(body)
     _drop_chrome_boxes(body, keep)
     page.removed_teasers = _drop_teasers(body, page.url, keep)
     _drop_link_lists(body, keep)
