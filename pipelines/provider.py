@@ -17,6 +17,10 @@ _RUN_BY = re.compile(
     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6}"
     r"(?:\s+(?:e\.\s?V\.|Ltd\.?|Inc\.?|gGmbH|GmbH|CIC|NPC|NGO|Trust|Foundation))?)",
 )
+_COPYRIGHT = re.compile(
+    r"(?:©|\((?i:c)\)|(?i:copyright))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*"
+    r"[A-Z][\w&'’.-]*){0,6})",
+)
 _ORG_LABEL = re.compile(r"^(?:organi[sz]ation|host organi[sz]ation|provider|run by|organi[sz]er|partner)$", re.I)
 
 
@@ -39,6 +43,21 @@ def extract_provider(page: Page) -> tuple[str | None, str | None]:
     parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)
     if len(parts) > 1:
         return _without_place(parts[-1].strip()), f"page title: {page.title}"
+    # Sites without og:site_name still name themselves: in structured data, or in the copyright line.
+    for item in page.jsonld:
+        types = item.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(t in ("Organization", "WebSite", "Hospital", "MedicalOrganization", "NGO", "EducationalOrganization",
+                     "LocalBusiness") for t in types) and isinstance(item.get("name"), str) and item["name"].strip():
+            name = norm_space(item["name"])
+            return name, f"structured data {types[0]}: {name}"
+        publisher = item.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
+            return norm_space(publisher["name"]), f"structured data publisher: {publisher['name']}"
+    if m := _COPYRIGHT.search(page.full_text):
+        # "© 2026 Harbour View Hospital. All rights reserved.": the name ends at its sentence's full stop.
+        name = re.split(r"(?<!\bV)(?<!\bLtd)(?<!\bInc)(?<!\bCo)\.\s", m.group("name"))[0]
+        return name.strip(" ,"), m.group(0)
     host = urlsplit(page.url).hostname or ""
     return (host or None), (f"host: {host}" if host else None)
 
