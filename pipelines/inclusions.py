@@ -318,6 +318,10 @@ def _lead_items(page: Page, start: int) -> list[str]:
     return items
 
 
+# A block with a finite verb is a sentence about something ("Travel insurance is required"), not a list item.
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|will|must|can|should|may|need|needs|has|have|do|does)\b", re.I)
+
+
 def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
     includes: list[str] = []
     excludes: list[str] = []
@@ -341,7 +345,11 @@ def extract_inclusions(page: Page) -> tuple[list[str], list[str], str | None]:
                 take(*(([], terms_in(item, excluded=True)) if lead == "excludes" else (terms_in(item), [])), item)
             continue
         lead_in = b.tag == "p" and bool(b.heading) and b.text.startswith(b.heading) and b.text != b.heading
-        if b.tag not in ("li", "dd") and not lead_in:
+        # CMS field items, card grids and one-line paragraphs list items without <li>: a short block under an
+        # included/not-included heading is an item too (a long one is prose, read sentence by sentence below).
+        short_item = (b.tag in ("div", "span", "p", "td") and len(b.text) <= 80 and not lead_in
+                      and not _FINITE_VERB.search(b.text))
+        if b.tag not in ("li", "dd") and not lead_in and not short_item:
             continue
         # List items, and the paragraph behind a bold lead-in, belong to the section their heading names.
         text = b.text[len(b.heading):] if lead_in else b.text

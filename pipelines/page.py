@@ -630,7 +630,8 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     """A container of exactly two short inline children reads as `label: value` (key-fact tiles)."""
     kids = [c for c in el if isinstance(c.tag, str) and c.tag != "br"]
     # A badge ("Most booked") before the pair does not change what the pair says.
-    if len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", text_of(kids[0])):
+    if (len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", text_of(kids[0]))
+            and re.search(r"badge|tag|flag|ribbon|label", kids[0].get("class") or "", re.I)):
         kids = kids[1:]
     if len(kids) != 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
         return None
@@ -639,9 +640,19 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     if any(_has_block(c) or c.tag in _HEADINGS or c.tag in ("ul", "ol", "table", "li") for c in kids):
         return None
     label, value = (text_of(c) for c in kids)
-    if label and value and len(label) <= 40 and len(value) <= 120:
+    if not (label and value and len(label) <= 40 and len(value) <= 120):
+        return None
+    # Two short siblings are a key fact only when something says so: the markup names a label or value,
+    # the label ends in a colon, the value is a number or price, or the label is set in bold. Otherwise
+    # they are two items of a list (two cards, two field items) and stay separate blocks.
+    classes = " ".join((c.get("class") or "") for c in kids)
+    if (_LV_CLASS.search(classes) or label.endswith(":") or re.search(r"\d", value)
+            or kids[0].tag in ("b", "strong", "th", "summary", "label")):
         return label.rstrip(":"), value
     return None
+
+
+_LV_CLASS = re.compile(r"label|title|key|name|term|value|amount|price|weeks|duration|heading|caption|fact|meta", re.I)
 
 
 # Split after . ! ? unless the period ends a title or abbreviation ("Dr. Upendo", "approx. 4 weeks").

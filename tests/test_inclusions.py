@@ -147,6 +147,28 @@ CASES = [
     case("dl-airport-fact-not-inclusion",
          sec("About", "Ward placement."), io(), wrapper="dl",
          facts={"Nearest airport": "Tribhuvan International (KTM)", "Duration": "2-12 weeks"}),
+    # --- CMS and page-builder structures: items that are not <li>
+    case("drupal-field-items",
+         '<div class="field field--name-field-included"><h3 class="field__label">Included in the fee</h3>'
+         '<div class="field__items"><div class="field__item">Shared apartment near the clinic</div>'
+         '<div class="field__item">Daily breakfast</div><div class="field__item">Airport collection</div></div></div>'
+         '<div class="field field--name-field-excluded"><h3 class="field__label">Not included</h3>'
+         '<div class="field__items"><div class="field__item">International airfare</div>'
+         '<div class="field__item">Medical insurance</div></div></div>',
+         io("accommodation meals airport_transfer", "flights insurance")),
+    case("card-grid-spans",
+         sec("Your fee covers", '<div class="grid"><div class="card"><span class="icon"></span><span>Homestay room'
+             '</span></div><div class="card"><span class="icon"></span><span>Spanish classes</span></div>'
+             '<div class="card"><span class="icon"></span><span>Induction week</span></div></div>'),
+         io("accommodation language_lessons orientation")),
+    case("paragraph-per-item",
+         sec("Not covered", "Flights to the country.", "Visa costs.", "Spending money."),
+         io("", "flights visa_fees personal_expenses")),
+    case("long-paragraph-under-included-is-not-a-list",
+         sec("What's included",
+             "Most of our interns tell us the house feels like home within a week; the garden is shared with the "
+             "family next door, whose children will want to practise their English on you every evening."),
+         io()),
     case("accommodation-description-only",
          sec("Accommodation", "You stay in a guesthouse ten minutes' walk from the hospital."), io()),
     case("what-you-will-do-list",
