@@ -7,10 +7,13 @@ import re
 from pipelines.page import Page, hint, scan, snippet
 
 _NONE_NEEDED = re.compile(
-    r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing )*(?:experience|qualifications?|"
-    r"training|background|skills)\b[^.]{0,30}?\b(?:needed|required|necessary|is needed|are needed)|"
+    r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing |formal |relevant |professional )*"
+    r"(?:experience|qualifications?|training|background|skills|knowledge)\b[^.]{0,30}?\b(?:needed|required|"
+    r"necessary|is needed|are needed)|"
     r"\b(?:experience|qualifications?|medical background|training) (?:is |are )?not (?:needed|required|necessary)\b|"
-    r"\bno (?:medical |clinical |prior )*(?:experience|qualifications?|background)\b|"
+    r"\bno (?:prior |previous |medical |clinical |healthcare |health |nursing |formal |relevant )*"
+    r"(?:experience|qualifications?|background|knowledge)\b|"
+    r"\b(?:from|of) all (?:backgrounds|walks of life)\b|\b(?:of|in) any (?:subject|discipline|field|background)\b|"
     r"\bopen to (?:anyone|everyone|all)\b|\bwithout (?:any )?(?:medical |clinical )?(?:experience|training)\b|"
     r"\b(?:pre-?med(?:ical)?|high[- ]school|gap[- ]year|school leavers?|sixth[- ]form|secondary school)\b|"
     r"\banyone (?:aged|over|from)\b|\bno matter (?:what|your) (?:background|experience)\b|"
@@ -45,7 +48,10 @@ _REQUIRED = re.compile(
     r"midwifery|dental|dentistry|physiotherapy|pharmacy|health(?:care)?|clinical|public health|allied health)"
     r"[\w -]{0,20}\b(?:students?|graduates?|professionals?|years)\b|"
     r"\b(?:completed|finished) (?:at least )?(?:one|two|three|\d|a|the first|your first)\b[^.]{0,40}\b(?:years?|"
-    r"placements?|rotations?|degree|training)|\bcurrently enrolled\b|\benrolled (?:in|on|at)\b|"
+    r"placements?|rotations?|degree|training)|"
+    r"\b(?:completed|finished)\b[^.]{0,25}\b(?:pre-?clinical|clinical|basic|core) (?:training|years?|studies|"
+    r"rotations?|course)|\bgood standing\b|\b(?:letter|confirmation) from (?:your|the) (?:dean|faculty|university|"
+    r"college|school)\b|\bcurrently enrolled\b|\benrolled (?:in|on|at)\b|"
     r"\b(?:current|valid) (?:\w+ )?(?:licen[cs]e|registration)\b|\blicen[cs]e to practi[sc]e\b|"
     r"\bcurrently (?:studying|training|enrolled|registered|practi[sc]ing|working as)\b|\bregistered nurses?\b|"
     r"\bqualified (?:doctors?|nurses?|midwives|dentists?|physiotherapists?)\b|\bclinical years?\b|"
@@ -58,12 +64,14 @@ _REQUIRED = re.compile(
 )
 # Lower-case literals every match of the pattern contains (a cheap first pass, see pipelines.page.scan).
 _NONE_HINT = hint("no ", "not ", "n't", "n’t", "open to", "without", "pre-med", "premed", "high", "gap",
-                   "school leaver", "sixth", "secondary", "anyone", "everyone", "need", "matter", "non")
+                   "school leaver", "sixth", "secondary", "anyone", "everyone", "need", "matter", "non", "all ", "any ")
 _REQUIRED_HINT = hint("must", "need", "should", "have to", "for", "open to", "aimed at", "available to", "complet",
                        "finish", "enrol", "current", "valid", "licen", "registered", "qualified", "clinical year",
                        "student", "year", "graduate", "proof of", "letter from", "confirmation from",
-                       "statement from", "copy of", "copies of")
-_REQ_HEADING = re.compile(r"requirement|eligib|who can|who is it for|suitable|who should|criteria|applicants?", re.I)
+                       "statement from", "copy of", "copies of", "standing", "dean", "faculty")
+_REQ_HEADING = re.compile(r"requirement|eligib|who can|who may|who is it for|who it'?s for|is (?:it|this) for|"
+                          r"suitable|who should|criteria|applicants?|applications?|how to apply|documents|level",
+                          re.I)
 _AGE_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "twenty-one": 21, "twenty one": 21, "twenty-five": 25, "twenty five": 25,
