@@ -35,6 +35,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\bmin(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*(?P<a>{_NUM})\s*{_UNIT}"
         rf"[^.;\n]{{0,40}}?\bmax(?:imum|\.)?\s*(?:stay|length|duration)?\s*(?:is|of)?\s*:?\s*"
         rf"(?P<b>{_NUM})\s*{_UNIT2}", re.I)),
+    # "a minimum of four and a maximum of eight weeks": one unit for both bounds.
+    ("minmax", re.compile(
+        rf"\bmin(?:imum|\.)?\s*(?:of\s*)?(?P<a>{_NUM})\s*(?:,\s*)?(?:and|to|-|–)\s*(?:a\s*)?max(?:imum|\.)?\s*"
+        rf"(?:of\s*)?(?P<b>{_NUM})\s*{_UNIT2}", re.I)),
     ("list", re.compile(
         rf"(?<![\w$£€])(?P<a>{_NUM})(?:\s*,\s*{_NUM})*\s*(?:,|or|and)\s*(?P<b>{_NUM})\s*{_UNIT}\b", re.I)),
     ("range", re.compile(
@@ -130,7 +134,7 @@ def _not_a_length(text: str, m: re.Match[str]) -> bool:
 
 def _read(shape: str, m: re.Match[str]) -> DurationMention | None:
     g = m.groupdict()
-    unit = g.get("unit") or ""
+    unit = g.get("unit") or g.get("unit2") or ""
     a = number(g["a"]) if g.get("a") else None
     b = number(g["b"]) if g.get("b") else None
     if shape == "minmax":

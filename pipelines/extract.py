@@ -115,7 +115,8 @@ def _same_site(canonical: str | None, url: str) -> bool:
 
 _DURATION_LABEL = re.compile(r"duration|length|how long|stay|weeks|period|time", re.I)
 _DURATION_CONTEXT = re.compile(
-    r"\b(?:stay|placement|program|programme|internship|elective|volunteer\w*|minimum|maximum|min\.|max\.|"
+    r"\b(?:stays?|placements?|programs?|programmes?|internships?|electives?|observerships?|rotations?|camps?|"
+    r"volunteer\w*|minimum|maximum|min\.|max\.|"
     r"length|duration|between|from|up to|last|lasts|runs? for|join (?:us )?for|commit\w*|spend|choose)\b",
     re.I,
 )
