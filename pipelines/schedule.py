@@ -18,7 +18,10 @@ _FLEXIBLE = re.compile(
     r"\bpick (?:your|the) (?:own )?(?:start|dates?|day|week)\b|"
     r"\b(?:dates?|days?|time|week|month)s? (?:that |which )?(?:suits?|works? for) you\b|"
     # Denying fixed dates is the flexible answer ("there are no fixed start dates").
-    r"\b(?:no|not tied to|without(?: any)?) (?:fixed|set) (?:start(?:ing)? )?dates?\b",
+    r"\b(?:no|not tied to|without(?: any)?) (?:fixed|set) (?:start(?:ing)? )?dates?\b|"
+    # Dates settled per person are the participant's choice, not the provider's calendar.
+    r"\b(?:start )?dates? (?:are |is )?(?:agreed|arranged|set|planned|fixed) (?:individually|with (?:each|every|you)|"
+    r"to (?:fit|suit) (?:you|your))|\bindividual (?:start )?dates?\b",
     re.I,
 )
 _FIXED = re.compile(

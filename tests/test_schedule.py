@@ -14,6 +14,17 @@ FIXED = "fixed"
 
 CASES = [
     # --- flexible
+    # --- institutional and directory phrasings
+    case("rotations-first-monday", sec("Dates", "Rotations begin on the first Monday of each month."), FIXED),
+    case("any-weekday", sec("Start", "You may start on any weekday that suits your university calendar."), FLEX),
+    case("dates-agreed-individually",
+         sec("Dates", "Start dates are agreed individually with each student."), FLEX),
+    case("two-intakes-a-year", sec("Intakes", "We take students in two intakes a year, in March and October."),
+         FIXED),
+    case("cohort-start-date-fact", sec("About", "A summer public-health programme."), FIXED, wrapper="dl",
+         facts={"Start date": "14 June 2026", "Duration": "4 weeks"}),
+    case("next-start-dates-list",
+         sec("Upcoming start dates", ul("6 January 2026", "3 February 2026", "2 March 2026")), FIXED),
     case("any-monday", sec("Dates", "You can start any Monday of the year."), FLEX),
     case("runs-year-round", sec("When can I go?", "Placements run year-round."), FLEX),
     case("fact-start-dates-flexible", sec("About", "Work with the nurses of a rural hospital."), FLEX,
