@@ -21,9 +21,11 @@ _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
     ("per_week", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
                             r"\bweekly\b|\bp/?w\b|\bweek\s+(?:rate|fee|price)|(?<!\d )\bweek\s*:\s*$", re.I)),
-    ("per_month", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+)?month\b|\bmonthly\b|"
+    ("per_month", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|calendar\s+)?month\b|\bmonthly\b|"
                              r"/\s?mo\b|\bp/?m\b|(?<!\d )\bmonth\s*:\s*$", re.I)),
-    ("per_day", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:outreach\s+|extra\s+|additional\s+)?(?:day|night)\b|"
+    ("per_day", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:outreach\s+|extra\s+|additional\s+|working\s+|"
+                           r"clinical\s+|calendar\s+|placement\s+)?(?:day|night)\b|"
+                           r"\b(?:per|each|every)\s+(?:trip|outing|excursion|visit)\b|"
                            r"\bdaily\b|\bnightly\b|\bper\s+(?:trip|visit|excursion|outreach)\b|\bday\s+rate\b|"
                            r"(?<!\d )\b(?:day|night)\s*:\s*$", re.I)),
 ]
@@ -33,14 +35,15 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\bregistration\b|\bregister\b|\bapplication(?:\s+fee)?\b|\bapplying\b|\bbooking fee\b|"
         r"\badmin(?:istration|istrative)?\s+(?:fee|charge|cost)|\benrol?ment fee\b|\bprocessing fee\b|"
         r"\bsign-?up fee\b", re.I)),
-    ("donation", re.compile(r"\bdonat|\bcontribution (?:to|towards|for) (?:the )?(?:host|hospital|clinic|"
+    ("donation", re.compile(r"\bdonat|\bgift (?:for|to) (?:the|a|its|our)\b|\bcontribution (?:to|towards|for) (?:the )?(?:host|hospital|clinic|"
                             r"project|community|school|dispensary)|\bgift to\b", re.I)),
     ("extra", re.compile(
         r"\bpick-?ups?\b|\bairport\b|\btransfers?\b|\boutreach\b|\bexcursions?\b|\bsafaris?\b|"
         r"\b(?:weekend|day|optional)\s+trips?\b|\btours?\b|\b(?:language|spanish|swahili|french)\s+"
         r"(?:course|class|classes|lessons?|school)\b|\boptional\b|\badd-?ons?\b|\bupgrade\b|\bsupplement\b|"
         r"\bsingle room\b|\bprivate room\b|\bextra (?:charge|cost)s?\b|\bsim card\b|\bt-shirt\b|"
-        r"\bcharged? separately\b|\bsold separately\b|\bextra\b", re.I)),
+        r"\bcharged? separately\b|\bsold separately\b|\bextra\b|\b(?:can|may) be (?:added|booked)\b|"
+        r"\badded (?:for|at)\b|\bon request\b", re.I)),
     ("program", re.compile(r"\bprog?ram(?:me)?\s+(?:fee|price|cost)|\bprice\b|\bcosts?\b|\bfees?\b|\brates?\b|"
                            r"\btuition\b|\bextra weeks?\b|\badditional weeks?\b", re.I)),
 ]

@@ -99,6 +99,15 @@ _CODES = [
     "BWP",
     "RWF",
     "ZMW",
+    "TWD",
+    "DOP",
+    "JMD",
+    "TTD",
+    "XCD",
+    "SZL",
+    "HNL",
+    "ARS",
+    "CLP",
     "MWK",
     "ETB",
     "MAD",
@@ -127,6 +136,14 @@ _WORDS: dict[str, str | None] = {
     "cedis": "GHS",
     "soles": "PEN",
 }
+# Signs and words of the currencies of host countries beyond the common ones above.
+_SYMBOLS.update({"MX$": "MXN", "Mex$": "MXN", "NT$": "TWD", "RD$": "DOP", "J$": "JMD", "TT$": "TTD",
+                 "EC$": "XCD", "COL$": "COP"})
+_WORDS.update({
+    "baht": "THB", "rupiah": "IDR", "ringgit": "MYR", "dong": "VND", "riel": "KHR", "kip": "LAK", "naira": "NGN",
+    "pula": "BWP", "birr": "ETB", "quetzales": "GTQ", "colones": "CRC", "lempiras": "HNL", "yuan": "CNY",
+    "dirhams": "MAD", "taka": "BDT", "emalangeni": "SZL", "lilangeni": "SZL", "kwacha": None, "pesos": None,
+})
 # Which dollar, rupee, yen or shilling a bare sign means, by placement country.
 _RUPEE_BY_COUNTRY = {"IN": "INR", "LK": "LKR", "NP": "NPR", "PK": "PKR", "MU": "MUR", "SC": "SCR"}
 _SHILLING_BY_COUNTRY = {"KE": "KES", "TZ": "TZS", "UG": "UGX", "SO": "SOS"}
@@ -161,6 +178,7 @@ class CurrencyContext:
     shilling: str | None = None
     yen: str = "JPY"
     rand_ok: bool = False  # "R 500" is rand only on pages about South Africa or quoting ZAR
+    local: str | None = None  # what "pesos" or "kwacha" means: the placement country's own
 
 
 @dataclass(frozen=True)
@@ -173,6 +191,8 @@ class Money:
     raw: str
 
 
+_LOCAL_BY_COUNTRY = {"MX": "MXN", "PH": "PHP", "CO": "COP", "AR": "ARS", "CL": "CLP", "DO": "DOP", "ZM": "ZMW",
+                     "MW": "MWK", "CU": "CUP", "UY": "UYU"}
 _RAND_COUNTRIES = {"ZA", "SZ", "LS", "NA", "BW"}
 
 
@@ -210,7 +230,8 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
         or (("zar" in lower or "rand" in lower or "south africa" in lower)
             and bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I)))
     )
-    return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok)
+    return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok,
+                           local=_LOCAL_BY_COUNTRY.get(country or ""))
 
 
 def parse_amount(num: str) -> float | None:
@@ -249,6 +270,8 @@ def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
             return ctx.dollar
         if low.startswith("shilling"):
             return ctx.shilling
+        if low in ("kwacha", "pesos"):
+            return ctx.local
         return None
     if s == "/-":
         return ctx.rupee

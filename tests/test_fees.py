@@ -47,6 +47,25 @@ def _case(body: str, expected: list[Fee], id: str, *, country: str | None = "NP"
 INTRO = "<p>Join the nursing team of a busy district hospital and shadow ward rounds.</p>"
 
 FEE_CASES = [
+    # --- currencies by sign, code or word, in several regions
+    _case("<p>The elective costs MX$24,900 for two weeks.</p>",
+          [F(24900, "MXN", "total", "program", 2)], "mexican-peso-sign", country="MX", title="Elective in Oaxaca"),
+    _case("<p>Application processing fee: 2,500 baht, paid once.</p>",
+          [F(2500, "THB", "one_time", "registration")], "baht-word", country="TH", title="Elective in Chiang Mai"),
+    _case("<p>A one-off placement fee of 1,200,000 rupiah is paid to the hospital's training office.</p>",
+          [F(1200000, "IDR", "one_time", "program")], "rupiah-word", country="ID", title="Elective in Bali"),
+    # --- bases written in other ways
+    _case("<p>Observers pay a bench fee of US$60 per working day.</p>",
+          [F(60, "USD", "per_day", "program")], "per-working-day"),
+    _case("<p>The township clinic visit can be added for R 850 each trip.</p>",
+          [F(850, "ZAR", "per_day", "extra")], "each-trip-extra", country="ZA", title="Physio in Cape Town"),
+    _case("<p>Volunteering costs NZ$1,900 per calendar month, all meals included.</p>",
+          [F(1900, "NZD", "per_month", "program")], "per-calendar-month", country="WS",
+          title="Medical Volunteer in Samoa"),
+    # --- kinds
+    _case("<p>Students also bring a KSh 5,000 gift for the ward's supplies fund.</p>",
+          [F(5000, "KES", "one_time", "donation")], "gift-for-the-ward", country="KE",
+          title="Nursing Practicum in Kisumu"),
     # --- totals tied to weeks, in prose
     _case("<p>The programme fee is £1,645 for 2 weeks.</p>",
           [F(1645, "GBP", "total", "program", 2)], "total-for-weeks"),
