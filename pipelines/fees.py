@@ -21,8 +21,8 @@ _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
     ("per_week", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|further\s+)?(?:week|wk)\b|"
                             r"\bweekly\b|\bp/?w\b|\bweek\s+(?:rate|fee|price)|(?<!\d )\bweek\s*:\s*$", re.I)),
-    ("per_month", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|calendar\s+)?month\b|\bmonthly\b|"
-                             r"/\s?mo\b|\bp/?m\b|(?<!\d )\bmonth\s*:\s*$", re.I)),
+    ("per_month", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:additional\s+|extra\s+|calendar\s+)?month\b|"
+                             r"\bmonthly\b|/\s?mo\b|\bp/?m\b|(?<!\d )\bmonth\s*:\s*$", re.I)),
     ("per_day", re.compile(r"(?:\b(?:per|a|each|every)|/)\s*(?:outreach\s+|extra\s+|additional\s+|working\s+|"
                            r"clinical\s+|calendar\s+|placement\s+)?(?:day|night)\b|"
                            r"\b(?:per|each|every)\s+(?:trip|outing|excursion|visit)\b|"
@@ -35,7 +35,8 @@ _KIND_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\bregistration\b|\bregister\b|\bapplication(?:\s+fee)?\b|\bapplying\b|\bbooking fee\b|"
         r"\badmin(?:istration|istrative)?\s+(?:fee|charge|cost)|\benrol?ment fee\b|\bprocessing fee\b|"
         r"\bsign-?up fee\b", re.I)),
-    ("donation", re.compile(r"\bdonat|\bgift (?:for|to) (?:the|a|its|our)\b|\bcontribution (?:to|towards|for) (?:the )?(?:host|hospital|clinic|"
+    ("donation", re.compile(r"\bdonat|\bgift (?:for|to) (?:the|a|its|our)\b|"
+                            r"\bcontribution (?:to|towards|for) (?:the )?(?:host|hospital|clinic|"
                             r"project|community|school|dispensary)|\bgift to\b", re.I)),
     ("extra", re.compile(
         r"\bpick-?ups?\b|\bairport\b|\btransfers?\b|\boutreach\b|\bexcursions?\b|\bsafaris?\b|"
