@@ -656,17 +656,22 @@ _LV_CLASS = re.compile(r"label|title|key|name|term|value|amount|price|weeks|dura
 
 
 # Split after . ! ? unless the period ends a title or abbreviation ("Dr. Upendo", "approx. 4 weeks").
-_SENT_SPLIT = re.compile(
-    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bMrs\.)(?<!\bapprox\.)(?<!\be\.g\.)"
-    r"(?<!\bi\.e\.)(?<!\bincl\.)(?<!\bRs\.)(?<!\bmin\.)(?<!\bmax\.)(?<!\bca\.)(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])"
-)
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
+# A full stop that ends a title or abbreviation does not end the sentence ("Dr. Upendo", "Rs. 7,500").
+_ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|No|approx|e\.g|i\.e|incl|Rs|min|max|ca)\.$")
 
 
 def split_sentences(text: str) -> list[str]:
     # Most blocks (list items, table rows, facts) hold one sentence: skip the regex when no end mark is inside.
     if not _MAYBE_SPLIT.search(text):
         return [text.strip()] if text.strip() else []
-    return [part.strip() for part in _SENT_SPLIT.split(text) if part.strip()]
+    out: list[str] = []
+    for part in _SENT_SPLIT.split(text):
+        if out and _ABBREVIATION_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return [part.strip() for part in out if part.strip()]
 
 
 _MAYBE_SPLIT = re.compile(r"[.!?]\s")
