@@ -110,3 +110,30 @@ def make_item(
         item["rejected"] = rejected
     item.update(extra)
     return item
+
+
+# The published JSONL export shape, written out here rather than imported from catalog.queries so that a
+# change to the format fails the tests.
+EXPORT_KEYS = [
+    "url",
+    "provider",
+    "title",
+    "country",
+    "cities",
+    "fees",
+    "includes",
+    "excludes",
+    "duration",
+    "start_dates",
+    "supervision",
+    "participation",
+    "experience_required",
+    "min_age",
+    "legal_info",
+    "safety_info",
+    "community_benefit",
+    "flags",
+    "evidence",
+    "first_seen",
+    "last_seen",
+]

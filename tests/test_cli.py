@@ -12,36 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from catalog_factories import make_item, make_record
+from catalog_factories import EXPORT_KEYS, make_item, make_record
 from click.testing import CliRunner, Result
 
 from catalog.cli import main
 from catalog.db import open_catalog
 from catalog.store import finish_run, start_run, store_page
 
-EXPORT_KEYS = [
-    "url",
-    "provider",
-    "title",
-    "country",
-    "cities",
-    "fees",
-    "includes",
-    "excludes",
-    "duration",
-    "start_dates",
-    "supervision",
-    "participation",
-    "experience_required",
-    "min_age",
-    "legal_info",
-    "safety_info",
-    "community_benefit",
-    "flags",
-    "evidence",
-    "first_seen",
-    "last_seen",
-]
 BASE = "https://provider.test/programs/"
 FETCHED_AT = "2026-03-01T10:00:00Z"
 

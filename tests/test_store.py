@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
-from catalog_factories import make_item, make_record
+from catalog_factories import EXPORT_KEYS, make_item, make_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,30 +19,6 @@ import catalog.store as store
 from catalog.db import open_catalog
 from catalog.queries import export_record
 from catalog.store import content_hash, finish_run, load_html, start_run, store_page
-
-EXPORT_KEYS = [
-    "url",
-    "provider",
-    "title",
-    "country",
-    "cities",
-    "fees",
-    "includes",
-    "excludes",
-    "duration",
-    "start_dates",
-    "supervision",
-    "participation",
-    "experience_required",
-    "min_age",
-    "legal_info",
-    "safety_info",
-    "community_benefit",
-    "flags",
-    "evidence",
-    "first_seen",
-    "last_seen",
-]
 
 
 @pytest.fixture
