@@ -18,6 +18,7 @@ from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from extruct.jsonld import JsonLdExtractor
+from extruct.w3cmicrodata import LxmlMicrodataExtractor
 from lxml import etree
 
 # Class/id/role tokens that mark site chrome rather than program content. Matched
@@ -209,10 +210,40 @@ def _read_head(root: etree._Element, page: Page) -> None:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):
             page.canonical = urljoin(page.url, link.get("href").strip())
-    page.jsonld = _jsonld(root)
+    page.jsonld = _jsonld(root) + _microdata(root)
 
 
 _JSONLD = JsonLdExtractor()
+_MICRODATA = LxmlMicrodataExtractor()
+_HAS_ITEMSCOPE = etree.XPath("boolean(//*[@itemscope])")
+
+
+def _microdata(root: etree._Element) -> list[dict]:
+    """Microdata items (extruct), in the same shape as JSON-LD, read only when the page has any."""
+    if not _HAS_ITEMSCOPE(root):
+        return []
+    try:
+        items = _MICRODATA.extract_items(root, None)
+    except Exception:  # extruct on broken markup is not worth losing the page over
+        return []
+    return [_as_jsonld(it) for it in items if isinstance(it, dict)]
+
+
+def _as_jsonld(item: dict) -> dict:
+    """{'type': 'https://schema.org/Course', 'properties': {...}} -> {'@type': 'Course', ...}."""
+    types = item.get("type")
+    types = types if isinstance(types, list) else [types]
+    out: dict = {"@type": [str(t).rstrip("/").rsplit("/", 1)[-1] for t in types if t] or None}
+    if isinstance(out["@type"], list) and len(out["@type"]) == 1:
+        out["@type"] = out["@type"][0]
+    for key, value in (item.get("properties") or {}).items():
+        if isinstance(value, dict) and "properties" in value:
+            out[key] = _as_jsonld(value)
+        elif isinstance(value, list):
+            out[key] = [_as_jsonld(v) if isinstance(v, dict) and "properties" in v else v for v in value]
+        else:
+            out[key] = value
+    return out
 
 
 def _jsonld(root: etree._Element) -> list[dict]:

@@ -89,3 +89,24 @@ def test_a_cp1252_page_yields_its_pound_fee() -> None:
     page = parse_html(raw, URL)
     fees = extract_fees(page, context_for(page.text, "NP", page.host))
     assert [(f["amount"], f["currency"], f["weeks"]) for f in fees] == [(1490, "GBP", 4)]
+
+
+MICRODATA = (
+    '<div itemscope itemtype="https://schema.org/Course"><span itemprop="name">Nursing Elective</span>'
+    '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price" content="1490">'
+    '£1,490</span><meta itemprop="priceCurrency" content="GBP"></div>'
+    '<div itemprop="provider" itemscope itemtype="https://schema.org/Organization">'
+    '<span itemprop="name">Blue Ridge Placements</span></div></div>'
+)
+
+
+def test_microdata_reads_like_jsonld() -> None:
+    from pipelines.provider import extract_provider
+
+    page = parse_html(_page(MICRODATA + "<p>The fee is £1,490 for four weeks.</p>"), URL)
+    assert structured_offers(page) == [(1490.0, "GBP")]
+    assert extract_provider(page)[0] == "Blue Ridge Placements"
+
+
+def test_no_itemscope_no_microdata() -> None:
+    assert parse_html(_page("<p>Plain page.</p>"), URL).jsonld == []
