@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pipelines.page import Page, norm_space
 
 _RUN_BY = re.compile(
-    r"\b(?i:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) (?i:by)\s*:?\s*"
+    r"\b(?i:listed|run|organi[sz]ed|offered|operated|hosted|managed|provided) (?i:by)\s*:?\s*(?:the\s+)?"
     r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&|de|the)?\s*[A-Z][\w&'’.-]*){0,6}"
     r"(?:\s+(?:e\.\s?V\.|Ltd\.?|Inc\.?|gGmbH|GmbH|CIC|NPC|NGO|Trust|Foundation))?)",
 )
@@ -37,12 +37,20 @@ def extract_provider(page: Page) -> tuple[str | None, str | None]:
             return b.cells[-1], b.text
         m = _RUN_BY.search(b.text)
         if m and b.index < 15:
-            return re.sub(r"(?<![A-Z])[.,]$", "", m.group("name").strip(" ,")), b.text
+            name = m.group("name").strip(" ,")
+            # A sentence's full stop is not part of the name; an abbreviation's (Inc., Ltd., e.V.) is.
+            if not re.search(r"(?:\b(?:Inc|Ltd|Co|Corp|Pty)|\b[A-Z])\.$", name):
+                name = name.rstrip(".")
+            return name, b.text
     if page.site_name:
         return page.site_name, f"site name: {page.site_name}"
-    parts = re.split(r"\s+[|–—]\s+|\s+-\s+", page.title)
+    parts = re.split(r"\s+[|–—·•]\s+|\s+-\s+", page.title)
     if len(parts) > 1:
         return _without_place(parts[-1].strip()), f"page title: {page.title}"
+    # "Tidewater Medical Volunteers: Dental Elective in Peru": the name before a colon that heads the h1's text.
+    head, sep, rest = page.title.partition(": ")
+    if sep and page.h1 and (page.h1.lower() in rest.lower() or rest.lower() in page.h1.lower()):
+        return head.strip(), f"page title: {page.title}"
     # Sites without og:site_name still name themselves: in structured data, or in the copyright line.
     for item in page.jsonld:
         types = item.get("@type")
