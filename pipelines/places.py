@@ -144,6 +144,8 @@ _NOT_TOWNS = {
     "Oct", "Nov", "Dec", "March", "May", "Of", "Bath", "Reading", "Nice", "Mobile", "Victoria", "Florida",
     "Hospital", "Medical", "Health", "Clinic", "University", "Valencia", "Santa", "San", "Registration",
     "Centre", "Center", "Deposit", "Visa", "Price", "Orientation", "Most", "Mission", "Progress", "Welcome",
+    # Continents and oceans name regions, never a placement town (a few are also small towns in the gazetteer).
+    "Asia", "Africa", "Europe", "America", "Americas", "Oceania", "Caribbean", "Pacific", "Atlantic", "Arctic",
 }
 
 
@@ -348,9 +350,10 @@ def _clause_of(text: str, pos: int) -> str:
 
 # Plurals too: "two hospitals, one in New Delhi and one in Gurugram", "the dental camps are held in Kochi".
 _PLACEMENT_WORD = re.compile(r"\b(?:hospitals?|clinics?|centres?|centers?|dispensar(?:y|ies)|wards?|camps?|"
-                             r"placements?|health posts?|villages?|based|work|rotate|outreach|community)\b", re.I)
+                             r"placements?|health posts?|villages?|based|base|work|rotate|outreach|community|"
+                             r"practicum|electives?|internships?|programmes?|programs?|projects?)\b", re.I)
 _PLACEMENT_HINT = re.compile(r"hospital|clinic|centre|center|dispensar|ward|camp|placement|health post|village|"
-                             r"based|work|rotate|outreach|community")
+                             r"base|work|rotate|outreach|community|practicum|elective|internship|program|project")
 # A place name of one or two capitalised words, with no further capitalised word or region word after it
 # ("in Siem Reap Province", "in Chitwan district" name regions, not towns).
 _NAME_CORE = rf"([{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+)?)"

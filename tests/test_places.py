@@ -32,6 +32,34 @@ def params(rows: list[dict[str, Any]], bug_key: str) -> list[ParameterSet]:
 
 
 ROWS = [
+    # --- phrasings from institutional and directory pages
+    case("based-in-second-city",
+         sec("About", "The programme is based in Arequipa, the country's second city, at two public clinics."),
+         at("PE", "Arequipa"), title="Dental Elective in Peru"),
+    case("two-sites-hospital-and-health-centre",
+         sec("Where you work", "Students split their time between the regional hospital in Tamale and the health "
+             "centre in Savelugu."), at("GH", "Tamale", "Savelugu"), title="Midwifery Placement in Ghana"),
+    case("location-fact-city-region",
+         sec("About", "Rotations in internal medicine and surgery."), at("TH", "Chiang Mai"), wrapper="dl",
+         facts={"Location": "Chiang Mai, Northern Thailand", "Duration": "4 weeks"},
+         title="Medical Elective in Thailand"),
+    case("base-on-lake-shore",
+         sec("Your base", "The practicum is run from our base in Kisumu, on the shores of Lake Victoria."),
+         at("KE", "Kisumu"), title="Nursing Practicum in Kenya"),
+    case("weekend-island-trip-excluded",
+         sec("Your placement", "You work at the district hospital in Bagamoyo.")
+         + sec("Free time", "Most students take the ferry to Zanzibar at the weekend."),
+         at("TZ", "Bagamoyo"), title="Medical Elective in Tanzania"),
+    case("heading-only-city",
+         sec("The elective", "Four weeks on the surgical wards of a teaching hospital."),
+         at("VN", "Hanoi"), title="Surgical Elective in Hanoi, Vietnam"),
+    case("capital-mentioned-for-arrival",
+         sec("Arrival", "You arrive in Nairobi and take the morning bus to Nakuru.")
+         + sec("Your placement", "Your placement is at the county referral hospital in Nakuru."),
+         at("KE", "Nakuru"), title="Clinical Placement in Kenya"),
+    case("province-not-a-town",
+         sec("Your placement", "You join the mobile clinic of a mission hospital in Kwazulu-Natal province, "
+             "based in Eshowe."), at("ZA", "Eshowe"), title="Rural Medicine in South Africa"),
     case("kathmandu-heading-and-text",
          sec("Your placement", "You join a community hospital in Kathmandu."), at("NP", "Kathmandu")),
     case("arusha-tanzania-heading",
