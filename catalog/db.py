@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -345,8 +344,3 @@ def _check_readable_schema(db: sqlite_utils.Database, path: Path) -> None:
         f"catalog {path} has schema version {version} < {SCHEMA_VERSION}; "
         "open it for writing once (e.g. `internscope crawl`) to migrate it"
     )
-
-
-def missing_tables(db: sqlite_utils.Database, expected: Sequence[str] = TABLES) -> list[str]:
-    present = set(db.table_names())
-    return [name for name in expected if name not in present]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from pipelines.classify import classify
 from pipelines.disclosures import extract_community, extract_legal, extract_safety
@@ -108,8 +109,6 @@ def _extract(page: Page) -> Extraction:
 
 
 def _same_site(canonical: str | None, url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return bool(canonical) and urlsplit(canonical).netloc == urlsplit(url).netloc  # type: ignore[arg-type]
 
 

@@ -63,6 +63,8 @@ _SHARE_OF = re.compile(r"^\s*(?:of|from) (?:every|each|your|the|our) (?:\w+ )?(?
 _EXTRAS_HEADING = re.compile(r"not included|exclud|not covered|doesn.t cover|does not cover|optional|extras?\b|"
                              r"add-?ons?|additional costs", re.I)
 _DIGIT = re.compile(r"\d")
+# Charges that are paid once unless the page gives them a unit.
+_ONE_TIME_KINDS = frozenset({"registration", "deposit", "donation", "extra"})
 _PROVIDER_PAYS = re.compile(r"\b(?:pays?|paid|gives?|transfers?|passes?)\s+(?:the|a|its|our|each)\s+(?:\w+\s+){0,3}"
                             r"(?:hospital|clinic|host|school|community|dispensary|centre|center)|"
                             r"\b(?:hospital|clinic|host|school|community|dispensary)\s+(?:receives?|gets)\b", re.I)
@@ -226,7 +228,7 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
     explicit = basis is not None
     weeks = None
     if basis is None:
-        if kind in ("registration", "deposit", "donation", "extra"):
+        if kind in _ONE_TIME_KINDS:
             basis = "one_time"
         else:
             basis = "total"
@@ -281,7 +283,7 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, 
             explicit = basis is not None
             weeks = None
             if basis is None:
-                if kind in ("registration", "deposit", "donation", "extra"):
+                if kind in _ONE_TIME_KINDS:
                     basis = "one_time"
                 else:
                     basis = "total"

@@ -43,11 +43,6 @@ _BLOCK_TAGS = {
     "p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "summary",
     "blockquote", "pre", "address", "figcaption", "option", "legend", "label",
 }
-_CONTAINER_TAGS = {
-    "div", "section", "article", "main", "aside", "header", "footer", "nav", "ul", "ol", "dl",
-    "table", "tbody", "thead", "tfoot", "td", "th", "body", "form", "fieldset", "details",
-    "figure", "center", "font", "span", "select", "optgroup",
-}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Enough of a money pattern to spot teaser cards; full parsing lives in pipelines.money.
 _MONEY_HINT = re.compile(
@@ -516,19 +511,6 @@ def _main_links(body: etree._Element, url: str) -> list[tuple[str, str]]:
         if href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
             out.append((urljoin(url, href), text_of(a)))
     return out
-
-
-def _own_text(el: etree._Element) -> str:
-    """Text of `el` without the text of its block-level descendants."""
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str) and (child.tag in _BLOCK_TAGS or child.tag in _CONTAINER_TAGS
-                                           and _has_block(child)):
-            parts.append(" ")
-        elif isinstance(child.tag, str):
-            parts.append(text_of(child) if child.tag != "br" else " ")
-        parts.append(child.tail or "")
-    return norm_space("".join(parts))
 
 
 def _has_block(el: etree._Element) -> bool:
