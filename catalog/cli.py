@@ -1,136 +1,49 @@
-"""The `internscope` command line: crawl, export, programs, show, summary, eval.
+"""The `internscope` command line: the group, and the commands that crawl and maintain the catalog.
 
-Every failure a user can cause ends as one `Error: ...` line on stderr and a
-non-zero exit (see `_Group.main`); read commands open the catalog read-only so
-they can run while a crawl is writing.
+The analyst commands (programs, search, changes, query, rates, serve, report)
+live in `catalog.cli_analyst` and are added to the group here. Every failure a
+user can cause ends as one `Error: ...` line on stderr and a non-zero exit (see
+`catalog.cli_common.Group`); read commands open the catalog read-only so they
+can run while a crawl is writing.
 """
 
 from __future__ import annotations
 
 import csv
-import errno
 import importlib
 import json
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, Any
 
 import click
 import sqlite_utils
 
+from catalog import cli_analyst
+from catalog.cli_common import CliError, Group, db_option, money, one_line, open_read, open_write
 from catalog.db import CatalogError, open_catalog
-from catalog.queries import EXPORT_FIELDS, catalog_summary, export_record, find_program_row, iter_programs
+from catalog.queries import (
+    EXPORT_FIELDS,
+    ProgramFilter,
+    catalog_summary,
+    export_record,
+    find_program_row,
+    iter_programs,
+)
 
 __all__ = ["CliError", "main"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-DEBUG_ENV = "INTERNSCOPE_DEBUG"
-
-
-class CliError(click.ClickException):
-    """A user-facing failure: printed as one `Error: ...` line, exit status 1."""
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"Error: {_one_line(message)}", err=True)
-    sys.exit(code)
-
-
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
-
-
-def _silence_stdout() -> None:
-    # After EPIPE (`internscope export | head`) the interpreter would complain
-    # again while flushing stdout at exit.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-class _Group(click.Group):
-    """A click group whose errors are always a single `Error:` line, never a traceback."""
-
-    def main(  # type: ignore[override]
-        self,
-        args: Iterable[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as e:
-            e.show()
-            sys.exit(e.exit_code)
-        except click.UsageError as e:
-            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
-            _fail(e.format_message() + hint, e.exit_code)
-        except click.ClickException as e:
-            _fail(e.format_message(), e.exit_code)
-        except click.Abort:
-            _fail("aborted", 1)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except CatalogError as e:
-            _fail(str(e))
-        except sqlite3.DatabaseError as e:
-            _fail(f"catalog error: {e}")
-        except BrokenPipeError:
-            _silence_stdout()
-            sys.exit(1)
-        except OSError as e:
-            if e.errno == errno.EPIPE:
-                _silence_stdout()
-                sys.exit(1)
-            _fail(f"{e.strerror or e}: {e.filename}" if e.filename else str(e))
-        except Exception as e:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            _fail(f"unexpected {type(e).__name__}: {e} (set {DEBUG_ENV}=1 for a traceback)")
-        sys.exit(rv if isinstance(rv, int) else 0)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """internscope: crawl overseas medical-internship provider sites into a SQLite catalog
     of programs (fees, duration, supervision, red flags, each with its evidence)."""
 
 
-def _db_option(func: F) -> F:
-    return click.option(
-        "--db",
-        "db_path",
-        required=True,
-        envvar="INTERNSCOPE_DB",
-        show_envvar=True,
-        metavar="PATH",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Catalog file (SQLite).",
-    )(func)
-
-
-def _open_read(db_path: Path) -> sqlite_utils.Database:
-    try:
-        return open_catalog(db_path, create=False, readonly=True)
-    except CatalogError as e:
-        raise CliError(str(e)) from None
-
-
-def _open_write(db_path: Path) -> sqlite_utils.Database:
-    try:
-        return open_catalog(db_path, create=True)
-    except CatalogError as e:
-        raise CliError(str(e)) from None
+for _command in cli_analyst.COMMANDS:
+    main.add_command(_command)
 
 
 # ---------------------------------------------------------------- crawl
@@ -138,7 +51,7 @@ def _open_write(db_path: Path) -> sqlite_utils.Database:
 
 @main.command()
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@_db_option
+@db_option
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Page limit per start URL.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth limit.")
 @click.option("--quiet", is_flag=True, help="Only warnings and errors from the crawler.")
@@ -168,7 +81,7 @@ def crawl(
             raise CliError(message if url in message else f"{url!r}: {message}") from None
     # Before Scrapy starts: an unusable catalog should fail in milliseconds, not
     # after the first page, and migrations should not race the pipeline.
-    _open_write(db_path).close()
+    open_write(db_path).close()
     try:
         result = crawler.run_crawl(start_urls, str(db_path), max_pages=max_pages, depth=depth, quiet=quiet)
     except crawler.CrawlError as e:
@@ -180,7 +93,7 @@ def crawl(
         f"({result.reason})"
     )
     if result.exit_code:
-        click.echo(f"Error: {_one_line(result.reason)}", err=True)
+        click.echo(f"Error: {one_line(result.reason)}", err=True)
     ctx.exit(int(result.exit_code))
 
 
@@ -215,7 +128,7 @@ def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
 
 # Always JSON in CSV, null included, so a column holds one type a reader can parse.
 _JSON_COLUMNS = frozenset(
-    {"cities", "fees", "includes", "excludes", "duration", "supervision", "flags", "evidence"}
+    {"cities", "fees", "includes", "excludes", "duration", "supervision", "flags", "evidence", "prices"}
 )
 
 
@@ -229,24 +142,28 @@ def _csv_cell(field: str, value: Any) -> str:
     return str(value)
 
 
+# Gone programs too: an export is the catalog's full record, their status says which is which.
+_EVERY_PROGRAM = ProgramFilter(include_gone=True, sort="country")
+
+
 def _write_export(db: sqlite_utils.Database, fmt: str, out: IO[str]) -> int:
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(EXPORT_FIELDS)
-        for row in iter_programs(db):
+        for row in iter_programs(db, _EVERY_PROGRAM):
             record = export_record(row)
             writer.writerow([_csv_cell(field, record[field]) for field in EXPORT_FIELDS])
             count += 1
     else:
-        for row in iter_programs(db):
+        for row in iter_programs(db, _EVERY_PROGRAM):
             out.write(json.dumps(export_record(row), ensure_ascii=False) + "\n")
             count += 1
     return count
 
 
 @main.command()
-@_db_option
+@db_option
 @click.option(
     "--format",
     "fmt",
@@ -265,7 +182,7 @@ def _write_export(db: sqlite_utils.Database, fmt: str, out: IO[str]) -> int:
 def export(db_path: Path, fmt: str, output: Path | None) -> None:
     """Export every program, one per line (JSONL) or row (CSV)."""
     fmt = fmt.lower()
-    db = _open_read(db_path)
+    db = open_read(db_path)
     try:
         if output is None:
             _write_export(db, fmt, sys.stdout)
@@ -283,111 +200,6 @@ def export(db_path: Path, fmt: str, output: Path | None) -> None:
         click.echo(f"Exported {count} programs to {output}", err=True)
     finally:
         db.close()
-
-
-# ---------------------------------------------------------------- programs
-
-_BASIS_LABEL = {
-    "total": "total",
-    "per_week": "/week",
-    "per_month": "/month",
-    "per_day": "/day",
-    "one_time": "one-time",
-}
-
-
-def _money(amount: float | None, currency: str | None) -> str:
-    if amount is None:
-        return "-"
-    text = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return f"{currency or ''} {text}".strip()
-
-
-def _fee_label(row: Mapping[str, Any]) -> str:
-    if row.get("min_program_fee") is None:
-        return "-"
-    basis = _BASIS_LABEL.get(row.get("min_fee_basis") or "", "")
-    return f"{_money(row['min_program_fee'], row.get('min_fee_currency'))} {basis}".strip()
-
-
-def _truncate(text: str | None, width: int) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines)
-
-
-@main.command()
-@_db_option
-@click.option("--country", metavar="CC", help="ISO 3166-1 alpha-2 placement country, e.g. GH.")
-@click.option("--flag", metavar="CODE", help="Only programs carrying this red flag, e.g. no_supervision.")
-@click.option(
-    "--max-fee",
-    type=click.FloatRange(min=0),
-    metavar="N",
-    help="Cheapest program fee at most N (programs without a stated fee are left out).",
-)
-@click.option("--currency", metavar="CUR", help="Cheapest program fee in this ISO 4217 currency.")
-@click.option("--provider", metavar="NAME", help="Provider name contains NAME (case-insensitive).")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list instead of a table.")
-def programs(
-    db_path: Path,
-    country: str | None,
-    flag: str | None,
-    max_fee: float | None,
-    currency: str | None,
-    provider: str | None,
-    as_json: bool,
-) -> None:
-    """List programs, optionally filtered."""
-    db = _open_read(db_path)
-    try:
-        rows = list(
-            iter_programs(
-                db, country=country, flag=flag, max_fee=max_fee, currency=currency, provider=provider
-            )
-        )
-    finally:
-        db.close()
-    if as_json:
-        listing = [
-            {
-                "url": r["url"],
-                "title": r["title"],
-                "provider": r["provider"],
-                "country": r["country"],
-                "min_program_fee": r["min_program_fee"],
-                "min_fee_currency": r["min_fee_currency"],
-                "min_fee_basis": r["min_fee_basis"],
-                "flags": r["flag_codes"],
-                "first_seen": r["first_seen"],
-                "last_seen": r["last_seen"],
-            }
-            for r in rows
-        ]
-        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No programs match.", err=True)
-        return
-    table_rows = [
-        [
-            r["url"],
-            _truncate(r["title"], 48),
-            r["country"] or "-",
-            _fee_label(r),
-            ",".join(r["flag_codes"]) or "-",
-        ]
-        for r in rows
-    ]
-    click.echo(_table(["URL", "TITLE", "COUNTRY", "FROM", "FLAGS"], table_rows))
-    click.echo(f"{len(rows)} program{'s' if len(rows) != 1 else ''}")
 
 
 # ---------------------------------------------------------------- show
@@ -409,11 +221,11 @@ def _weeks(value: Any) -> str:
 
 @main.command()
 @click.argument("url")
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="The export record as JSON.")
 def show(url: str, db_path: Path, as_json: bool) -> None:
     """Show one program with all its evidence (URL as crawled or as pasted)."""
-    db = _open_read(db_path)
+    db = open_read(db_path)
     try:
         row = find_program_row(db, url)
     finally:
@@ -430,7 +242,7 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
     def field(label: str, value: Any, snippet: str | None) -> None:
         out.append(f"  {label:<20} {_show_value(value)}")
         if snippet:
-            out.append(f'  {"":<20}   evidence: "{_one_line(snippet)}"')
+            out.append(f'  {"":<20}   evidence: "{one_line(snippet)}"')
 
     for name in ("provider", "title", "country", "cities", "includes", "excludes", "start_dates"):
         field(name, rec[name], evidence.get(name))
@@ -480,16 +292,16 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
 
     out.append(f"fees ({len(rec['fees'])})")
     for i, fee in enumerate(rec["fees"], 1):
-        amount = _money(fee["amount"], fee["currency"])
+        amount = money(fee["amount"], fee["currency"])
         if fee["amount_max"] is not None:
-            amount += f" to {_money(fee['amount_max'], None)}"
+            amount += f" to {money(fee['amount_max'], None)}"
         weeks = f", {fee['weeks']:g} weeks" if fee["weeks"] is not None else ""
         out.append(f"  {i}. {amount} {fee['basis']} ({fee['kind']}{weeks})")
-        out.append(f'     evidence: "{_one_line(fee["evidence"])}"')
+        out.append(f'     evidence: "{one_line(fee["evidence"])}"')
     out.append(f"flags ({len(rec['flags'])})")
     for flag in rec["flags"]:
         out.append(f"  [{flag['severity']}] {flag['code']}")
-        out.append(f'     evidence: "{_one_line(flag["evidence"])}"')
+        out.append(f'     evidence: "{one_line(flag["evidence"])}"')
     out.append(
         f"first seen {rec['first_seen']}, last seen {rec['last_seen']}, "
         f"last changed {row.get('last_changed')}"
@@ -501,11 +313,11 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
 
 
 @main.command()
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
 def summary(db_path: Path, as_json: bool) -> None:
     """What the catalog holds: programs per provider, fees, flags, rejections, last crawl."""
-    db = _open_read(db_path)
+    db = open_read(db_path)
     try:
         info = catalog_summary(db)
     finally:
@@ -562,13 +374,13 @@ def eval_command(ctx: click.Context, corpus_dir: Path, as_json: bool, direct: bo
 
 
 @main.command()
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Counts and changed programs as JSON.")
 def reextract(db_path: Path, as_json: bool) -> None:
     """Re-run the current extractors over the pages stored in the catalog, without recrawling."""
     from catalog.reextract import reextract as run_reextract
 
-    db = _open_write(db_path)
+    db = open_write(db_path)
     try:
         result = run_reextract(db)
     finally:
@@ -593,7 +405,7 @@ DEMO_SITES = Path(__file__).resolve().parent.parent / "demo"
 @main.command()
 @click.option("--sites", "sites_dir", type=click.Path(path_type=Path), default=DEMO_SITES, show_default=True,
               help="A directory with sites/<name>/ web roots to serve.")
-@_db_option
+@db_option
 @click.pass_context
 def demo(ctx: click.Context, sites_dir: Path, db_path: Path) -> None:
     """Serve the bundled demo provider sites on loopback, crawl them into --db, print the summary."""
@@ -602,7 +414,7 @@ def demo(ctx: click.Context, sites_dir: Path, db_path: Path) -> None:
 
     if not (sites_dir / "sites").is_dir():
         raise CliError(f"no demo sites under {sites_dir / 'sites'}")
-    _open_write(db_path).close()
+    open_write(db_path).close()
     with serve_sites(sites_dir) as origins:
         for name, origin in origins.items():
             click.echo(f"serving {name} at {origin}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -173,20 +174,148 @@ _MIGRATION_1: tuple[str, ...] = (
     "CREATE INDEX idx_program_changes_crawl_run ON program_changes(crawl_run_id)",
 )
 
+_PROGRAMS_V2 = """
+    CREATE TABLE programs (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        provider_id INTEGER REFERENCES providers(id),
+        provider TEXT,
+        title TEXT NOT NULL,
+        discipline TEXT,
+        country TEXT,
+        region TEXT,
+        cities TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'gone')),
+        gone_since TEXT,
+        price_currency TEXT,
+        price_per_week REAL,
+        price_per_week_eur REAL,
+        price_per_week_how TEXT,
+        price_4_weeks REAL,
+        price_4_weeks_eur REAL,
+        price_4_weeks_how TEXT,
+        price_rates_date TEXT,
+        duration_min_weeks REAL,
+        duration_max_weeks REAL,
+        duration_evidence TEXT,
+        start_dates TEXT,
+        supervision_claimed INTEGER NOT NULL CHECK (supervision_claimed IN (0, 1)),
+        supervision_licensed INTEGER NOT NULL CHECK (supervision_licensed IN (0, 1)),
+        supervision_evidence TEXT,
+        participation TEXT,
+        experience_required INTEGER CHECK (experience_required IN (0, 1)),
+        min_age INTEGER,
+        legal_info INTEGER NOT NULL CHECK (legal_info IN (0, 1)),
+        safety_info INTEGER NOT NULL CHECK (safety_info IN (0, 1)),
+        community_benefit INTEGER NOT NULL CHECK (community_benefit IN (0, 1)),
+        flag_codes TEXT NOT NULL DEFAULT '[]',
+        max_severity TEXT,
+        includes TEXT NOT NULL DEFAULT '[]',
+        excludes TEXT NOT NULL DEFAULT '[]',
+        site TEXT,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        record TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        last_changed TEXT NOT NULL,
+        last_crawl_run INTEGER REFERENCES crawl_runs(id)
+    )
+"""
+# Columns programs v1 and v2 share, copied across when a v1 catalog is upgraded.
+_PROGRAMS_V1_COLUMNS = (
+    "url, provider, title, country, cities, includes, excludes, duration_min_weeks, duration_max_weeks, "
+    "duration_evidence, start_dates, supervision_claimed, supervision_licensed, supervision_evidence, "
+    "participation, experience_required, min_age, legal_info, safety_info, community_benefit, evidence, "
+    "record, schema_version, content_hash, first_seen, last_seen, last_changed, last_crawl_run"
+)
+
+_MIGRATION_2: tuple[str, ...] = (
+    """
+    CREATE TABLE providers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    )
+    """,
+    # programs is rebuilt (SQLite's documented 12-step way) to get an integer key the
+    # full-text index can point at, and columns in the order analysts read them.
+    _PROGRAMS_V2.replace("CREATE TABLE programs (", "CREATE TABLE programs_v2 (", 1),
+    f"INSERT INTO programs_v2 ({_PROGRAMS_V1_COLUMNS}) SELECT {_PROGRAMS_V1_COLUMNS} FROM programs",
+    "DROP TABLE programs",
+    "ALTER TABLE programs_v2 RENAME TO programs",
+    # The filters analysts combine: place, then price per week in the index currency.
+    "CREATE INDEX idx_programs_country_price ON programs(country, price_per_week_eur)",
+    "CREATE INDEX idx_programs_region_price ON programs(region, price_per_week_eur)",
+    "CREATE INDEX idx_programs_discipline_price ON programs(discipline, price_per_week_eur)",
+    "CREATE INDEX idx_programs_price ON programs(price_per_week_eur)",
+    "CREATE INDEX idx_programs_provider ON programs(provider_id)",
+    "CREATE INDEX idx_programs_site ON programs(site, status)",
+    "CREATE INDEX idx_flags_code_program ON flags(code, program_url)",
+    "DROP INDEX idx_flags_code",
+    """
+    CREATE TABLE claims (
+        program_url TEXT NOT NULL REFERENCES programs(url) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (program_url, field)
+    )
+    """,
+    """
+    CREATE TABLE exchange_rates (
+        date TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        per_eur REAL NOT NULL CHECK (per_eur > 0),
+        source TEXT,
+        PRIMARY KEY (date, currency)
+    )
+    """,
+    # Its own copy of the text (not external content): the page text is searched and
+    # quoted in snippets but kept out of the programs table analysts browse.
+    """
+    CREATE VIRTUAL TABLE programs_fts USING fts5(
+        title, provider, places, main_text, tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
+    "ALTER TABLE crawl_runs ADD COLUMN programs_gone INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN programs_revived INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN complete_sites TEXT NOT NULL DEFAULT '[]'",
+    "CREATE INDEX idx_program_changes_changed_at ON program_changes(changed_at, field)",
+    "CREATE INDEX idx_rejected_rejected_at ON rejected(rejected_at)",
+)
+
+
+def _backfill_2(db: sqlite_utils.Database) -> None:
+    # Imported here: the derivations live with the code that writes new rows, which imports this module.
+    from catalog.store import backfill_v2
+
+    backfill_v2(db)
+
+
+Migration = tuple[str | Callable[[sqlite_utils.Database], None], ...]
+
 # Append only: migration N must never change once released, because catalogs in
 # the wild already record (via user_version) that they have run it.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_MIGRATION_1,)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2))
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES: tuple[str, ...] = (
+    "providers",
     "programs",
     "fees",
     "flags",
+    "claims",
     "pages",
     "page_html",
     "crawl_runs",
     "rejected",
     "program_changes",
+    "exchange_rates",
+    "programs_fts",
 )
 
 
@@ -200,6 +329,9 @@ def migrate(db: sqlite_utils.Database) -> int:
     if schema_version(db) == SCHEMA_VERSION:
         # The common case; skipping the write lock keeps opens cheap while a crawl writes.
         return 0
+    # Rebuilding a table that others reference needs foreign keys off, and the pragma
+    # is a no-op inside a transaction; they are checked once the migrations are done.
+    conn.execute("PRAGMA foreign_keys = OFF")
     # IMMEDIATE takes the write lock before user_version is read, so two processes
     # opening a fresh catalog at once cannot both run migration 1.
     conn.execute("BEGIN IMMEDIATE")
@@ -213,16 +345,24 @@ def migrate(db: sqlite_utils.Database) -> int:
         if current == 0:
             _refuse_foreign_database(db)
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[version - 1]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version - 1]:
+                if callable(step):
+                    step(db)
+                else:
+                    conn.execute(step)
             # PRAGMA cannot take parameters; `version` is our own int.
             conn.execute(f"PRAGMA user_version = {int(version)}")
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise CatalogError(f"migration left {len(problems)} dangling references (first: {problems[0]})")
         conn.execute("COMMIT")
         return SCHEMA_VERSION - current
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _refuse_foreign_database(db: sqlite_utils.Database) -> None:

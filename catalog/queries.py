@@ -7,7 +7,10 @@ assembled only from the constant fragments below.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,12 +18,19 @@ import sqlite_utils
 
 __all__ = [
     "EXPORT_FIELDS",
+    "SORTS",
+    "ProgramFilter",
     "canonical_candidates",
     "catalog_summary",
     "export_record",
     "find_program_row",
     "get_program",
     "iter_programs",
+    "changes_since",
+    "fts_query",
+    "program_query",
+    "readonly_query",
+    "search_programs",
 ]
 
 # The JSONL export shape, in order. Changing it changes a published format.
@@ -44,6 +54,10 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "community_benefit",
     "flags",
     "evidence",
+    "discipline",
+    "prices",
+    "status",
+    "gone_since",
     "first_seen",
     "last_seen",
 )
@@ -76,11 +90,7 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 
-_PROGRAMS_SELECT = """
-SELECT p.*,
-       (SELECT json_group_array(f.code) FROM flags f WHERE f.program_url = p.url) AS flag_codes
-FROM programs p
-"""
+_PROGRAMS_SELECT = "SELECT p.* FROM programs p "
 
 
 def _num(value: Any) -> Any:
@@ -101,42 +111,102 @@ def _program_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def iter_programs(
-    db: sqlite_utils.Database,
-    *,
-    country: str | None = None,
-    flag: str | None = None,
-    max_fee: float | None = None,
-    currency: str | None = None,
-    provider: str | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Program rows (all `programs` columns plus `flag_codes`, a sorted list).
+SORTS: dict[str, str] = {
+    # name -> ORDER BY; the price sorts put programs without a derivable price last.
+    "price": "p.price_per_week_eur IS NULL, p.price_per_week_eur, p.url",
+    "price4": "p.price_4_weeks_eur IS NULL, p.price_4_weeks_eur, p.url",
+    "country": "p.country IS NULL, p.country, p.price_per_week_eur IS NULL, p.price_per_week_eur, p.url",
+    "provider": "p.provider IS NULL, p.provider COLLATE NOCASE, p.title COLLATE NOCASE, p.url",
+    "title": "p.title COLLATE NOCASE, p.url",
+    "duration": "p.duration_min_weeks IS NULL, p.duration_min_weeks, p.url",
+    "newest": "p.first_seen DESC, p.url",
+    "changed": "p.last_changed DESC, p.url",
+}
 
-    country and currency match exactly (upper-cased); flag is a flag code;
-    max_fee bounds min_program_fee (programs without a stated program fee are
-    left out); provider matches case-insensitively anywhere in the name.
+
+@dataclass
+class ProgramFilter:
+    """What `programs` filters on; every value reaches SQLite as a bound parameter.
+
+    Prices are compared in the catalog's index currency (EUR): a limit in another
+    currency is converted once, with the catalog's latest rates, before the query.
     """
+
+    countries: Sequence[str] = ()
+    regions: Sequence[str] = ()  # M49 sub-regions, already resolved from what the user typed
+    discipline: str | None = None
+    max_per_week_eur: float | None = None
+    weeks: float | None = None  # the program can run this many weeks
+    supervised: bool | None = None
+    licensed: bool | None = None
+    participation: str | None = None
+    flags: Sequence[str] = ()  # must carry every one
+    without_flags: Sequence[str] = ()  # must carry none
+    provider: str | None = None
+    include_gone: bool = False
+    sort: str = "price"
+    limit: int | None = None
+
+
+def _in(column: str, name: str, values: Sequence[str], params: dict[str, Any]) -> str:
+    keys = [f"{name}{i}" for i in range(len(values))]
+    params.update(zip(keys, values, strict=True))
+    return f"{column} IN ({', '.join(':' + k for k in keys)})"
+
+
+def program_query(f: ProgramFilter) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of a filtered listing (exposed for `EXPLAIN` in tests and benchmarks)."""
     where: list[str] = []
     params: dict[str, Any] = {}
-    if country is not None:
-        where.append("p.country = :country")
-        params["country"] = country.strip().upper()
-    if flag is not None:
-        where.append("EXISTS (SELECT 1 FROM flags f WHERE f.program_url = p.url AND f.code = :flag)")
-        params["flag"] = flag.strip()
-    if max_fee is not None:
-        where.append("p.min_program_fee IS NOT NULL AND p.min_program_fee <= :max_fee")
-        params["max_fee"] = float(max_fee)
-    if currency is not None:
-        where.append("p.min_fee_currency = :currency")
-        params["currency"] = currency.strip().upper()
-    if provider is not None:
-        where.append("instr(lower(p.provider), lower(:provider)) > 0")
-        params["provider"] = provider.strip()
-    sql = _PROGRAMS_SELECT
+    if not f.include_gone:
+        where.append("p.status = 'active'")
+    if f.countries:
+        where.append(_in("p.country", "country", [c.strip().upper() for c in f.countries], params))
+    if f.regions:
+        where.append(_in("p.region", "region", list(f.regions), params))
+    if f.discipline is not None:
+        where.append("p.discipline = :discipline")
+        params["discipline"] = f.discipline.strip().lower().replace(" ", "_")
+    if f.max_per_week_eur is not None:
+        where.append("p.price_per_week_eur <= :max_eur")
+        params["max_eur"] = float(f.max_per_week_eur)
+    if f.weeks is not None:
+        where.append("coalesce(p.duration_min_weeks, 0) <= :weeks AND coalesce(p.duration_max_weeks, :weeks) >= :weeks")
+        params["weeks"] = float(f.weeks)
+    if f.supervised is not None:
+        where.append("p.supervision_claimed = :supervised")
+        params["supervised"] = int(f.supervised)
+    if f.licensed is not None:
+        where.append("p.supervision_licensed = :licensed")
+        params["licensed"] = int(f.licensed)
+    if f.participation is not None:
+        where.append("p.participation = :participation")
+        params["participation"] = f.participation
+    for i, code in enumerate(f.flags):
+        where.append(f"EXISTS (SELECT 1 FROM flags f WHERE f.code = :flag{i} AND f.program_url = p.url)")
+        params[f"flag{i}"] = code.strip()
+    for i, code in enumerate(f.without_flags):
+        where.append(f"NOT EXISTS (SELECT 1 FROM flags f WHERE f.code = :noflag{i} AND f.program_url = p.url)")
+        params[f"noflag{i}"] = code.strip()
+    if f.provider is not None:
+        # Through the small providers table, so the programs scan stays on an index.
+        where.append("p.provider_id IN (SELECT id FROM providers WHERE instr(name_key, :provider) > 0)")
+        params["provider"] = " ".join(f.provider.casefold().split())
+    if f.sort not in SORTS:
+        raise ValueError(f"unknown sort {f.sort!r}; one of {', '.join(SORTS)}")
+    sql = "SELECT p.* FROM programs p"
     if where:
-        sql += "WHERE " + " AND ".join(where)
-    sql += "\nORDER BY p.country, p.min_program_fee, p.url"
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + SORTS[f.sort]
+    if f.limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = int(f.limit)
+    return sql, params
+
+
+def iter_programs(db: sqlite_utils.Database, f: ProgramFilter | None = None) -> Iterator[dict[str, Any]]:
+    """Program rows (all `programs` columns, `flag_codes` as a list) matching `f`."""
+    sql, params = program_query(f or ProgramFilter())
     for row in db.query(sql, params):
         yield _program_row(row)
 
@@ -253,6 +323,16 @@ def export_record(row: Mapping[str, Any]) -> dict[str, Any]:
             for f in rec.get("flags") or []
         ],
         "evidence": dict(rec.get("evidence") or {}),
+        "discipline": rec.get("discipline"),
+        "prices": {
+            "currency": row.get("price_currency"),
+            "per_week": _num(row.get("price_per_week")),
+            "per_week_how": row.get("price_per_week_how"),
+            "four_weeks": _num(row.get("price_4_weeks")),
+            "four_weeks_how": row.get("price_4_weeks_how"),
+        },
+        "status": row.get("status", "active"),
+        "gone_since": row.get("gone_since"),
         "first_seen": row.get("first_seen"),
         "last_seen": row.get("last_seen"),
     }
@@ -286,11 +366,141 @@ def catalog_summary(db: sqlite_utils.Database) -> dict[str, Any]:
         "pages": scalar("SELECT count(*) FROM pages"),
         "fees": scalar("SELECT count(*) FROM fees"),
         "programs_with_program_fee": scalar(
-            "SELECT count(*) FROM programs WHERE min_program_fee IS NOT NULL"
+            "SELECT count(DISTINCT program_url) FROM fees WHERE kind = 'program'"
         ),
+        "programs_gone": scalar("SELECT count(*) FROM programs WHERE status = 'gone'"),
         "flags": flags,
         "rejected": scalar("SELECT count(*) FROM rejected"),
         "rejected_urls": scalar("SELECT count(DISTINCT url) FROM rejected"),
         "crawl_runs": scalar("SELECT count(*) FROM crawl_runs"),
         "last_run": last_run,
     }
+
+
+# ---------------------------------------------------------------- search
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: each word quoted (so punctuation and FTS
+    operators in the input are plain text), all of them required, the last one
+    also matching as a prefix ("physio" finds physiotherapy)."""
+    words = _TOKEN.findall(text)
+    if not words:
+        raise ValueError("the search text has no words")
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search_programs(
+    db: sqlite_utils.Database, text: str, *, limit: int = 20, include_gone: bool = False, raw: bool = False
+) -> list[dict[str, Any]]:
+    """Programs matching `text`, best first (bm25; a title or provider hit outweighs the body), with a snippet."""
+    query = text if raw else fts_query(text)
+    status = "" if include_gone else "AND p.status = 'active'"
+    sql = f"""
+        SELECT p.id, p.url, p.title, p.provider, p.country, p.status, p.price_per_week, p.price_currency,
+               bm25(programs_fts, 8.0, 4.0, 2.0, 1.0) AS rank,
+               snippet(programs_fts, -1, '[', ']', ' ... ', 12) AS snippet
+        FROM programs_fts JOIN programs p ON p.id = programs_fts.rowid
+        WHERE programs_fts MATCH :query {status}
+        ORDER BY rank LIMIT :limit
+    """
+    return [dict(r) for r in db.query(sql, {"query": query, "limit": int(limit)})]
+
+
+# ---------------------------------------------------------------- changes
+
+
+def changes_since(db: sqlite_utils.Database, since: str) -> dict[str, list[dict[str, Any]]]:
+    """What moved on or after `since` (an ISO date or timestamp): price changes, new, gone and revived programs."""
+    price = [
+        dict(r)
+        for r in db.query(
+            """
+            SELECT c.program_url AS url, p.title, p.provider, c.field, c.old_value, c.new_value,
+                   c.changed_at, c.crawl_run_id, p.price_currency AS currency
+            FROM program_changes c JOIN programs p ON p.url = c.program_url
+            WHERE c.changed_at >= :since AND c.field IN ('price_per_week', 'price_4_weeks', 'fees')
+            ORDER BY c.changed_at, c.program_url, c.field
+            """,
+            {"since": since},
+        )
+    ]
+    new = [
+        dict(r)
+        for r in db.query(
+            "SELECT url, title, provider, country, first_seen FROM programs WHERE first_seen >= :since "
+            "ORDER BY first_seen, url",
+            {"since": since},
+        )
+    ]
+    status = [
+        dict(r)
+        for r in db.query(
+            """
+            SELECT c.program_url AS url, p.title, p.provider, p.country, c.new_value, c.changed_at, c.crawl_run_id
+            FROM program_changes c JOIN programs p ON p.url = c.program_url
+            WHERE c.changed_at >= :since AND c.field = 'status'
+            ORDER BY c.changed_at, c.program_url
+            """,
+            {"since": since},
+        )
+    ]
+    for row in price:
+        row["old_value"], row["new_value"] = json.loads(row["old_value"]), json.loads(row["new_value"])
+    gone: list[dict[str, Any]] = []
+    revived: list[dict[str, Any]] = []
+    for row in status:
+        (gone if json.loads(row.pop("new_value")) == "gone" else revived).append(row)
+    return {"price_changes": price, "new": new, "gone": gone, "revived": revived}
+
+
+# ---------------------------------------------------------------- read-only SQL
+
+# What a read-only statement may do; everything else (writes, ATTACH, PRAGMA with a
+# value, DDL, transactions) is denied by the authorizer before it runs.
+_READ_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# PRAGMAs that only report (asked without a value).
+_READ_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list",
+                           "user_version", "data_version"})
+
+
+def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None) -> int:
+    if action in _READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READ_PRAGMAS and arg2 is None:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+def readonly_query(
+    db: sqlite_utils.Database, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one statement that only reads; raises PermissionError for anything that would write.
+
+    Three locks, any one of which suffices: the caller opens the file with mode=ro,
+    `query_only` refuses writes at the engine, and the authorizer refuses the
+    statement before it runs (which also covers ATTACH of another, writable file).
+    """
+    conn = db.conn
+    conn.execute("PRAGMA query_only = ON")
+    conn.set_authorizer(_authorize)
+    try:
+        cursor = conn.execute(sql, params)
+        rows = cursor.fetchall()
+        columns = [d[0] for d in cursor.description or []]
+    except sqlite3.DatabaseError as e:
+        message = str(e)
+        if "not authorized" in message or "readonly" in message or "query_only" in message:
+            raise PermissionError(f"query refused: only reading statements are allowed ({message})") from None
+        raise
+    except sqlite3.ProgrammingError as e:
+        raise PermissionError(f"query refused: {e}") from None
+    finally:
+        conn.set_authorizer(None)
+    return columns, rows

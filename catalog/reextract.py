@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from catalog.rates import RateTable, load_rate_table
 from catalog.store import _store_program, finish_run, load_html, start_run, utcnow
-from pipelines.extract import extract_page
+from pipelines.extract import Extraction, extract_page
 from pipelines.scrapy_pipelines import validate_record
 
 
@@ -32,6 +33,7 @@ def reextract(db: sqlite_utils.Database) -> ReextractResult:
     run_id = start_run(db, ["reextract"])
     result = ReextractResult(run_id)
     urls = [row[0] for row in db.execute("SELECT url FROM page_html ORDER BY url").fetchall()]
+    rates = load_rate_table(db)
     for url in urls:
         html = load_html(db, url)
         if html is None:
@@ -42,7 +44,7 @@ def reextract(db: sqlite_utils.Database) -> ReextractResult:
                 "UPDATE pages SET kind = ?, is_program = ?, why = ?, extract_error = ? WHERE url = ?",
                 [extraction.kind, int(extraction.is_program), extraction.why, extraction.error, url],
             )
-            outcome = _write(db, run_id, url, extraction.is_program, extraction.record, extraction.error)
+            outcome = _write(db, run_id, url, extraction, rates)
         result.counts[outcome] += 1
         if outcome == "updated":
             rows = db.execute(
@@ -63,8 +65,8 @@ def reextract(db: sqlite_utils.Database) -> ReextractResult:
     return result
 
 
-def _write(db: sqlite_utils.Database, run_id: int, url: str, is_program: bool, record: dict | None,
-           error: str | None) -> str:
+def _write(db: sqlite_utils.Database, run_id: int, url: str, extraction: Extraction, rates: RateTable) -> str:
+    is_program, record, error = extraction.is_program, extraction.record, extraction.error
     if error or (is_program and record is None):
         _reject(db, run_id, url, f"extraction failed: {error}", record)
         return "rejected"
@@ -76,7 +78,8 @@ def _write(db: sqlite_utils.Database, run_id: int, url: str, is_program: bool, r
         _reject(db, run_id, url, reason or "invalid record", record)
         return "rejected"
     now = utcnow()
-    return _store_program(db, run_id, valid, now, reextracted=True)
+    main_text = getattr(extraction, "main_text", None)
+    return _store_program(db, run_id, valid, now, rates=rates, main_text=main_text, reextracted=True)
 
 
 def _reject(db: sqlite_utils.Database, run_id: int, url: str, reason: str, record: dict | None) -> None:

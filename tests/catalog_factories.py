@@ -114,6 +114,9 @@ def make_item(
 
 # The published JSONL export shape, written out here rather than imported from catalog.queries so that a
 # change to the format fails the tests.
+# Keys the catalog derives rather than copies from the record.
+DERIVED_EXPORT_KEYS = ("discipline", "prices", "status", "gone_since", "first_seen", "last_seen")
+
 EXPORT_KEYS = [
     "url",
     "provider",
@@ -134,6 +137,10 @@ EXPORT_KEYS = [
     "community_benefit",
     "flags",
     "evidence",
+    "discipline",
+    "prices",
+    "status",
+    "gone_since",
     "first_seen",
     "last_seen",
 ]

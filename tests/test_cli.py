@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from catalog_factories import EXPORT_KEYS, make_item, make_record
+from catalog_factories import DERIVED_EXPORT_KEYS, EXPORT_KEYS, make_item, make_record
 from click.testing import CliRunner, Result
 
 from catalog.cli import main
@@ -149,8 +149,10 @@ def test_export_jsonl_shape_and_values(catalog: Catalog) -> None:
         assert list(exported) == EXPORT_KEYS
         source = by_url[exported["url"]]
         for key in EXPORT_KEYS:
-            expected = FETCHED_AT if key in ("first_seen", "last_seen") else source[key]
-            assert exported[key] == expected, key
+            if key in DERIVED_EXPORT_KEYS:
+                continue
+            assert exported[key] == source[key], key
+        assert (exported["first_seen"], exported["last_seen"], exported["status"]) == (FETCHED_AT, FETCHED_AT, "active")
         for fee in exported["fees"]:
             assert isinstance(fee["amount"], int | float) and not isinstance(fee["amount"], bool)
             if float(fee["amount"]).is_integer():
@@ -210,17 +212,35 @@ def test_export_bad_format(catalog: Catalog, fmt: str) -> None:
 # -------------------------------------------------------------------- programs
 
 
+def _bundled_per_eur() -> dict[str, float]:
+    from catalog.rates import BUNDLED_RATES
+
+    with open(BUNDLED_RATES, encoding="utf-8") as fh:
+        return {r["currency"]: float(r["per_eur"]) for r in csv.DictReader(fh)}
+
+
+def _weekly(record: dict[str, Any]) -> tuple[float, str] | None:
+    """The test's own reading of a record's lowest weekly price: per-week fees as stated,
+    tiers divided by their weeks (the records here use nothing else)."""
+    programs = [f for f in record["fees"] if f["kind"] == "program"]
+    if not programs:
+        return None
+    currency = programs[0]["currency"]
+    weekly = [f["amount"] if f["basis"] == "per_week" else f["amount"] / f["weeks"]
+              for f in programs if f["currency"] == currency]
+    return min(weekly), currency
+
+
 def test_programs_table_lists_every_program(catalog: Catalog) -> None:
-    result = invoke("programs", "--db", str(catalog.path))
+    result = invoke("programs", "--db", str(catalog.path), "--currency", "USD")
     assert result.exit_code == 0, result.output
     for record in catalog.records:
-        line = next(ln for ln in result.stdout.splitlines() if ln.startswith(record["url"] + " "))
-        assert record["country"] in line
+        line = next(ln for ln in result.stdout.splitlines() if ln.rstrip().endswith(record["url"]))
+        assert f" {record['country']} " in line
         for flag in record["flags"]:
             assert flag["code"] in line
-        cheapest = _cheapest(record)
-        if cheapest is not None:
-            assert cheapest[1] in line
+        if _weekly(record) is not None:
+            assert "USD" in line
 
 
 def test_programs_json_all(catalog: Catalog) -> None:
@@ -230,8 +250,16 @@ def test_programs_json_all(catalog: Catalog) -> None:
     for row in json.loads(result.stdout):
         source = by_url[row["url"]]
         assert row["flags"] == sorted(f["code"] for f in source["flags"])
-        cheapest = _cheapest(source)
-        assert (row["min_program_fee"], row["min_fee_currency"]) == (cheapest or (None, None))
+        weekly = _weekly(source)
+        assert (row["price_per_week"], row["price_currency"]) == (weekly or (None, None))
+
+
+def test_programs_csv_has_the_json_fields(catalog: Catalog) -> None:
+    as_json = json.loads(invoke("programs", "--db", str(catalog.path), "--json").stdout)
+    result = invoke("programs", "--db", str(catalog.path), "--csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["url"] for r in rows] == [r["url"] for r in as_json]
+    assert list(rows[0]) == list(as_json[0])
 
 
 @pytest.mark.parametrize("country", ["GH", "ke", "TZ", "FR"])
@@ -240,23 +268,52 @@ def test_programs_filter_country(catalog: Catalog, country: str) -> None:
     assert _json_urls(result) == catalog.urls(lambda r: r["country"] == country.upper())
 
 
+@pytest.mark.parametrize(("region", "countries"), [("East Africa", {"KE", "TZ"}), ("Africa", {"GH", "KE", "TZ"}),
+                                                   ("southern asia", {"IN"}), ("Europe", set())])
+def test_programs_filter_region(catalog: Catalog, region: str, countries: set[str]) -> None:
+    result = invoke("programs", "--db", str(catalog.path), "--region", region, "--json")
+    assert _json_urls(result) == catalog.urls(lambda r: r["country"] in countries)
+
+
 @pytest.mark.parametrize("flag", ["no_supervision", "fees_undisclosed", "no_community_benefit", "vague_role"])
 def test_programs_filter_flag(catalog: Catalog, flag: str) -> None:
     result = invoke("programs", "--db", str(catalog.path), "--flag", flag, "--json")
     assert _json_urls(result) == catalog.urls(lambda r: any(f["code"] == flag for f in r["flags"]))
+    result = invoke("programs", "--db", str(catalog.path), "--without-flag", flag, "--json")
+    assert _json_urls(result) == catalog.urls(lambda r: all(f["code"] != flag for f in r["flags"]))
 
 
-@pytest.mark.parametrize(("max_fee", "currency"), [(1000, None), (2000, "USD"), (50000, "INR"), (100, None)])
-def test_programs_filter_max_fee(catalog: Catalog, max_fee: float, currency: str | None) -> None:
-    args = ["programs", "--db", str(catalog.path), "--max-fee", str(max_fee), "--json"]
-    if currency:
-        args += ["--currency", currency]
+@pytest.mark.parametrize(("limit", "currency"), [(500, "USD"), (400, "EUR"), (30000, "INR"), (100, "GBP")])
+def test_programs_filter_max_per_week_in_any_currency(catalog: Catalog, limit: float, currency: str) -> None:
+    per_eur = _bundled_per_eur()
+    args = ["programs", "--db", str(catalog.path), "--max-per-week", str(limit), "--currency", currency, "--json"]
 
     def keep(record: dict[str, Any]) -> bool:
-        cheapest = _cheapest(record)
-        return cheapest is not None and cheapest[0] <= max_fee and currency in (None, cheapest[1])
+        weekly = _weekly(record)
+        return weekly is not None and weekly[0] / per_eur[weekly[1]] * per_eur[currency] <= limit + 0.01
 
-    assert _json_urls(invoke(*args)) == catalog.urls(keep)
+    rows = json.loads(invoke(*args).stdout)
+    assert {r["url"] for r in rows} == catalog.urls(keep)
+    for row in rows:
+        assert row["reference_currency"] == currency and row["price_per_week_ref"] <= limit + 0.01
+        assert row["price_per_week_how"] and row["rates"]
+
+
+def test_programs_sorted_by_price_per_week_in_the_reference_currency(catalog: Catalog) -> None:
+    rows = json.loads(invoke("programs", "--db", str(catalog.path), "--currency", "USD", "--json").stdout)
+    priced = [r["price_per_week_ref"] for r in rows if r["price_per_week_ref"] is not None]
+    assert priced == sorted(priced) and len(priced) == 3
+    assert rows[-1]["price_per_week_ref"] is None  # no price: last
+
+
+def test_programs_filter_weeks_and_supervision(catalog: Catalog) -> None:
+    rows = json.loads(invoke("programs", "--db", str(catalog.path), "--weeks", "13", "--json").stdout)
+    assert {r["url"] for r in rows} == catalog.urls(
+        lambda r: r["duration"] is None or (r["duration"]["min_weeks"] or 0) <= 13 <= (r["duration"]["max_weeks"] or 99))
+    rows = json.loads(invoke("programs", "--db", str(catalog.path), "--unsupervised", "--json").stdout)
+    assert {r["url"] for r in rows} == catalog.urls(lambda r: not r["supervision"]["claimed"])
+    rows = json.loads(invoke("programs", "--db", str(catalog.path), "--licensed", "--json").stdout)
+    assert {r["url"] for r in rows} == catalog.urls(lambda r: r["supervision"]["licensed"])
 
 
 def test_programs_filter_provider_is_case_insensitive_substring(catalog: Catalog) -> None:
@@ -274,15 +331,21 @@ def test_programs_combined_filters(catalog: Catalog) -> None:
     )
 
 
-@pytest.mark.parametrize("option", ["--country", "--flag", "--provider", "--currency"])
-@pytest.mark.parametrize("payload", ["GB' OR 1=1 --", "x'); DROP TABLE programs; --", "%", "' OR ''='"])
-def test_programs_injection_looking_input_matches_nothing(
-    catalog: Catalog, option: str, payload: str
-) -> None:
-    args = ["programs", "--db", str(catalog.path), option, payload, "--json"]
-    if option == "--currency":
-        args += ["--max-fee", "1000000"]
-    assert _json_urls(invoke(*args)) == set()
+INJECTIONS = ["GB' OR 1=1 --", "x'); DROP TABLE programs; --", "%", "' OR ''="]
+
+
+@pytest.mark.parametrize("option", ["--country", "--provider", "--field"])
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_programs_injection_looking_input_matches_nothing(catalog: Catalog, option: str, payload: str) -> None:
+    assert _json_urls(invoke("programs", "--db", str(catalog.path), option, payload, "--json")) == set()
+    with sqlite3.connect(catalog.path) as conn:
+        assert conn.execute("SELECT count(*) FROM programs").fetchone()[0] == len(catalog.records)
+
+
+@pytest.mark.parametrize("option", ["--flag", "--without-flag", "--currency", "--region"])
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_programs_checked_options_refuse_injection_looking_input(catalog: Catalog, option: str, payload: str) -> None:
+    assert_one_line_error(invoke("programs", "--db", str(catalog.path), option, payload))
     with sqlite3.connect(catalog.path) as conn:
         assert conn.execute("SELECT count(*) FROM programs").fetchone()[0] == len(catalog.records)
 
@@ -293,8 +356,10 @@ def test_programs_table_says_when_nothing_matches(catalog: Catalog) -> None:
     assert not any(r["url"] in result.output for r in catalog.records)
 
 
-def test_programs_negative_max_fee_is_refused(catalog: Catalog) -> None:
-    assert_one_line_error(invoke("programs", "--db", str(catalog.path), "--max-fee", "-5"))
+@pytest.mark.parametrize("args", [["--max-per-week", "-5"], ["--weeks", "0"], ["--json", "--csv"],
+                                  ["--sort", "cheapest"], ["--participation", "watching"]])
+def test_programs_bad_options_are_refused(catalog: Catalog, args: list[str]) -> None:
+    assert_one_line_error(invoke("programs", "--db", str(catalog.path), *args))
 
 
 # -------------------------------------------------------------------- show

@@ -24,11 +24,12 @@ def test_schema_created_with_wal_foreign_keys_and_version(tmp_path: Path) -> Non
         assert db.journal_mode == "wal"
         assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         indexed = {tuple(i.columns) for i in db["programs"].indexes}
-        assert ("country", "min_program_fee") in indexed
-        assert ("min_program_fee",) in indexed
+        assert ("country", "price_per_week_eur") in indexed
+        assert ("region", "price_per_week_eur") in indexed
+        assert ("url",) in indexed  # UNIQUE
         assert any(cols[0] == "program_url" for cols in (tuple(i.columns) for i in db["fees"].indexes))
-        assert ("code",) in {tuple(i.columns) for i in db["flags"].indexes}
-        assert db["programs"].pks == ["url"]
+        assert ("code", "program_url") in {tuple(i.columns) for i in db["flags"].indexes}
+        assert db["programs"].pks == ["id"]
         assert db["flags"].pks == ["program_url", "code"]
     finally:
         db.close()
