@@ -465,16 +465,21 @@ def changes_since(db: sqlite_utils.Database, since: str) -> dict[str, list[dict[
 _READ_ACTIONS = frozenset(
     {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 )
-# PRAGMAs that only report (asked without a value).
-_READ_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list",
-                           "user_version", "data_version"})
+# PRAGMAs that only report: ones whose argument names a table or index, and ones
+# that set a value when given one (so they are allowed only without).
+_SCHEMA_PRAGMAS = frozenset({"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+                             "foreign_key_list"})
+_VALUE_PRAGMAS = frozenset({"user_version", "data_version", "schema_version", "page_count", "page_size",
+                            "freelist_count", "encoding", "journal_mode"})
 
 
 def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None) -> int:
     if action in _READ_ACTIONS:
         return sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READ_PRAGMAS and arg2 is None:
-        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if name in _SCHEMA_PRAGMAS or (name in _VALUE_PRAGMAS and arg2 is None):
+            return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
 
 

@@ -309,7 +309,9 @@ def test_programs_sorted_by_price_per_week_in_the_reference_currency(catalog: Ca
 def test_programs_filter_weeks_and_supervision(catalog: Catalog) -> None:
     rows = json.loads(invoke("programs", "--db", str(catalog.path), "--weeks", "13", "--json").stdout)
     assert {r["url"] for r in rows} == catalog.urls(
-        lambda r: r["duration"] is None or (r["duration"]["min_weeks"] or 0) <= 13 <= (r["duration"]["max_weeks"] or 99))
+        lambda r: r["duration"] is None
+        or (r["duration"]["min_weeks"] or 0) <= 13 <= (r["duration"]["max_weeks"] or 99)
+    )
     rows = json.loads(invoke("programs", "--db", str(catalog.path), "--unsupervised", "--json").stdout)
     assert {r["url"] for r in rows} == catalog.urls(lambda r: not r["supervision"]["claimed"])
     rows = json.loads(invoke("programs", "--db", str(catalog.path), "--licensed", "--json").stdout)

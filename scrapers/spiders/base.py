@@ -236,6 +236,12 @@ class ProviderSpider(SitemapSpider):
         values.append(value)
         self._stats.set_value(STATS_PREFIX + key, values)
 
+    def _incomplete(self, start: _Start, why: str) -> None:
+        """Record that this run did not see all of a site, so its unseen programs are not marked gone."""
+        sites = dict(self._stats.get_value(STATS_PREFIX + "incomplete_sites", {}))
+        sites.setdefault(start.site, why)
+        self._stats.set_value(STATS_PREFIX + "incomplete_sites", sites)
+
     def _start_for(self, response_or_request: Response | Request) -> _Start:
         start = self._starts.get(response_or_request.meta.get(META_START, ""))
         if start is not None:
@@ -264,6 +270,7 @@ class ProviderSpider(SitemapSpider):
             return None
         if self.max_pages and start.pages >= self.max_pages:
             self._count("page_limit_reached")
+            self._incomplete(start, "page limit reached")
             return None
         self._seen.add(canon)
         start.pages += 1
@@ -469,6 +476,10 @@ class ProviderSpider(SitemapSpider):
             )
             return
         reason = describe_failure(failure)
+        gone_for_good = failure.check(HttpError) and failure.value.response.status in (404, 410)
+        if not gone_for_good and not failure.check(IgnoreRequest):
+            # A page that could not be fetched may still exist: the run saw less than the whole site.
+            self._incomplete(self._start_for(request), f"{request.url}: {reason}")
         if meta.get(META_IS_START):
             if failure.check(HttpError):
                 # The start URL answered, just not with a page: the crawl goes on (sitemap
