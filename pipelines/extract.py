@@ -26,7 +26,7 @@ from pipelines.provider import extract_provider, extract_title
 from pipelines.record import SCHEMA_VERSION
 from pipelines.requirements import extract_experience, extract_min_age
 from pipelines.schedule import extract_start_dates
-from pipelines.structured import compare_offers
+from pipelines.structured import program_facts, structured_duration, structured_verdict
 from pipelines.supervision import extract_supervision
 
 
@@ -64,6 +64,10 @@ def _extract(page: Page) -> Extraction:
     if not verdict.is_program:
         return Extraction(False, verdict.kind, verdict.reason)
 
+    facts = program_facts(page)
+    text_duration = duration
+    # Text first; structured data only fills a length the text leaves unstated (the verdict line says so).
+    duration = duration or structured_duration(facts)
     cities, cities_ev = extract_cities(page, country)
     provider, provider_ev = extract_provider(page)
     includes, excludes, incl_ev = extract_inclusions(page)
@@ -80,7 +84,8 @@ def _extract(page: Page) -> Extraction:
             "includes": incl_ev, "start_dates": start_ev, "participation": participation_ev,
             "experience_required": experience_ev, "min_age": age_ev, "legal_info": legal_ev,
             "safety_info": safety_ev, "community_benefit": community_ev,
-            "classification": verdict.reason, "structured_data": compare_offers(page, fees),
+            "classification": verdict.reason,
+            "structured_data": structured_verdict(facts, fees, text_duration, country),
         }.items() if v
     }
     record = {
