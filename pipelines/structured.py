@@ -111,7 +111,7 @@ class ProgramFacts:
     prices: list[Price] = field(default_factory=list)
     min_weeks: float | None = None
     max_weeks: float | None = None
-    duration_source: str = ""  # e.g. "timeToComplete P4W", "startDate 2025-07-07 to endDate 2025-08-01"
+    duration_source: str = ""  # e.g. "timeToComplete P4W", "dates 2025-07-07 to 2025-08-01"
     countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
     localities: list[str] = field(default_factory=list)
     start_dates: list[str] = field(default_factory=list)
