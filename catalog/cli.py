@@ -244,8 +244,13 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
         if snippet:
             out.append(f'  {"":<20}   evidence: "{one_line(snippet)}"')
 
-    for name in ("provider", "title", "country", "cities", "includes", "excludes", "start_dates"):
+    for name in ("provider", "title", "discipline", "country", "cities", "includes", "excludes", "start_dates"):
         field(name, rec[name], evidence.get(name))
+    prices = rec["prices"]
+    if prices["per_week"] is not None:
+        field("price per week", money(prices["per_week"], prices["currency"]), prices["per_week_how"])
+    if prices["four_weeks"] is not None:
+        field("price for 4 weeks", money(prices["four_weeks"], prices["currency"]), prices["four_weeks_how"])
     duration = rec["duration"]
     if duration is None:
         field("duration", None, evidence.get("duration"))
@@ -273,6 +278,7 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
     shown = {
         "provider",
         "title",
+        "discipline",
         "country",
         "cities",
         "includes",
@@ -302,8 +308,9 @@ def show(url: str, db_path: Path, as_json: bool) -> None:
     for flag in rec["flags"]:
         out.append(f"  [{flag['severity']}] {flag['code']}")
         out.append(f'     evidence: "{one_line(flag["evidence"])}"')
+    status = f"gone since {rec['gone_since']}" if rec["status"] == "gone" else "active"
     out.append(
-        f"first seen {rec['first_seen']}, last seen {rec['last_seen']}, "
+        f"{status}; first seen {rec['first_seen']}, last seen {rec['last_seen']}, "
         f"last changed {row.get('last_changed')}"
     )
     click.echo("\n".join(out))
