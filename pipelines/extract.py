@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from pipelines.classify import classify
+from pipelines.discipline import extract_discipline
 from pipelines.disclosures import extract_community, extract_legal, extract_safety
 from pipelines.duration import find_durations
 from pipelines.fees import extract_fees, tie_fixed_length
@@ -37,6 +38,8 @@ class Extraction:
     why: str
     record: dict | None = None
     error: str | None = None
+    # The page's main text (boilerplate removed): what the catalog's full-text search indexes.
+    main_text: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,6 +73,7 @@ def _extract(page: Page) -> Extraction:
     duration = duration or structured_duration(facts)
     cities, cities_ev = extract_cities(page, country)
     provider, provider_ev = extract_provider(page)
+    discipline, discipline_ev = extract_discipline(page)
     includes, excludes, incl_ev = extract_inclusions(page)
     start_dates, start_ev = extract_start_dates(page)
     supervision = extract_supervision(page)
@@ -80,7 +84,8 @@ def _extract(page: Page) -> Extraction:
     community, community_ev = extract_community(page)
     evidence = {
         k: v for k, v in {
-            "title": page.h1 or page.title, "provider": provider_ev, "country": country_ev, "cities": cities_ev,
+            "title": page.h1 or page.title, "provider": provider_ev, "discipline": discipline_ev,
+            "country": country_ev, "cities": cities_ev,
             "includes": incl_ev, "start_dates": start_ev, "participation": participation_ev,
             "experience_required": experience_ev, "min_age": age_ev, "legal_info": legal_ev,
             "safety_info": safety_ev, "community_benefit": community_ev,
@@ -93,6 +98,7 @@ def _extract(page: Page) -> Extraction:
         "url": page.canonical if _same_site(page.canonical, page.url) else page.url,
         "provider": provider,
         "title": extract_title(page),
+        "discipline": discipline,
         "country": country,
         "cities": cities,
         "fees": fees,
@@ -110,7 +116,7 @@ def _extract(page: Page) -> Extraction:
         "evidence": evidence,
     }
     record["flags"] = judge_flags(record, page)
-    return Extraction(True, "program", verdict.reason, record=record)
+    return Extraction(True, "program", verdict.reason, record=record, main_text=page.text)
 
 
 def _same_site(canonical: str | None, url: str) -> bool:

@@ -12,12 +12,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: discipline
 
 Basis = Literal["total", "per_week", "per_month", "per_day", "one_time"]
 FeeKind = Literal["program", "registration", "deposit", "donation", "extra"]
 Participation = Literal["observation", "hands_on", "mixed"]
 StartDates = Literal["flexible", "fixed"]
+Discipline = Literal[
+    "midwifery", "nursing", "dentistry", "physiotherapy", "occupational_therapy", "speech_therapy", "pharmacy",
+    "public_health", "mental_health", "emergency_care", "laboratory", "radiography", "optometry", "veterinary",
+    "medicine",
+]
 Severity = Literal["low", "medium", "high"]
 
 VOCABULARY: tuple[str, ...] = (
@@ -111,6 +116,7 @@ class ProgramRecord(_Strict):
     url: str = Field(pattern=r"^https?://")
     provider: str | None = None
     title: str = Field(min_length=1)
+    discipline: Discipline | None = None
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     cities: list[str] = Field(default_factory=list)
     fees: list[Fee] = Field(default_factory=list)
