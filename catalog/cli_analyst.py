@@ -29,6 +29,8 @@ from catalog.queries import (
 )
 from catalog.rates import INDEX_CURRENCY, RateTable, import_rates, load_rate_table, parse_rates_csv
 from catalog.regions import match_region
+from catalog.report import report
+from catalog.serve import serve
 from pipelines.record import FLAG_CODES
 
 __all__ = ["COMMANDS"]
@@ -390,4 +392,4 @@ def rates_list(db_path: Path, as_json: bool) -> None:
                      [[r.currency, f"{r.per_eur:g}", r.day, r.source] for r in latest]))
 
 
-COMMANDS: tuple[click.Command, ...] = (programs, search, changes, query, rates)
+COMMANDS: tuple[click.Command, ...] = (programs, search, changes, query, rates, serve, report)
