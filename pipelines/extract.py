@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 from pipelines.classify import classify
 from pipelines.discipline import extract_discipline
 from pipelines.disclosures import extract_community, extract_legal, extract_safety
-from pipelines.duration import find_durations
+from pipelines.duration import DurationMention, find_durations
 from pipelines.fees import extract_fees, tie_fixed_length
 from pipelines.flags import judge_flags
 from pipelines.inclusions import extract_inclusions
-from pipelines.money import context_for
+from pipelines.money import Money, context_for, find_money
 from pipelines.page import Page, parse_html, scan, snippet
 from pipelines.participation import extract_participation
 from pipelines.places import extract_cities, extract_country
@@ -149,9 +149,15 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
                 return _combine(ds, b.text)
     bounded = single = None
     for s in _length_sentences(page):
-        found = [d for d in find_durations(s.text)
-                 if not _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40])
-                 and not _inside_price(s.text, d)]
+        prices: list | None = None  # the sentence's prices, read once and only if a length needs checking
+        found = []
+        for d in find_durations(s.text):
+            if _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40]):
+                continue
+            if prices is None:
+                prices = find_money(s.text)
+            if not _inside_price(d, prices):
+                found.append(d)
         ranged = [d for d in found if d.shape != "single"]
         if ranged and bounded is None and (_DURATION_CONTEXT.search(s.text) or len(s.text) < 40):
             # "a minimum of 10 days, up to 30 days": both bounds from one sentence.
@@ -190,12 +196,9 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _inside_price(text: str, d: object) -> bool:
+def _inside_price(d: DurationMention, prices: list[Money]) -> bool:
     """'from USD 690 (2 weeks)', '2 weeks: $1,395': a length that labels a price, not the stay."""
-    from pipelines.money import find_money
-
-    start, end = d.start, d.end  # type: ignore[attr-defined]
-    return any(0 <= start - m.end <= 4 or 0 <= m.start - end <= 4 for m in find_money(text))
+    return any(0 <= d.start - m.end <= 4 or 0 <= m.start - d.end <= 4 for m in prices)
 
 
 def _combine(ds: list, text: str) -> dict:

@@ -132,7 +132,8 @@ def _with_table_headers(blocks: list[Block]) -> list[tuple[Block, tuple[str, ...
         if b.kind == "row":
             if not prev_row:
                 headers = ()
-            if not find_money(b.text) and not headers and len(b.cells) > 1:
+            # Cheap tests first: only the first row of a table can be its header row.
+            if not headers and len(b.cells) > 1 and not find_money(b.text):
                 headers = b.cells
                 prev_row = True
                 continue

@@ -234,6 +234,9 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
                            local=_LOCAL_BY_COUNTRY.get(country or ""))
 
 
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
 def parse_amount(num: str) -> float | None:
     """A number as written on a price ("1,250", "1.250,00", "18 500") in main units."""
     cleaned = num.replace("\u00a0", " ").replace("\u202f", " ").replace("'", ",").strip()
@@ -245,6 +248,14 @@ def parse_amount(num: str) -> float | None:
     # Indian grouping ("1,40,000"): commas every two digits before the last three.
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?", cleaned):
         cleaned = cleaned.replace(",", "")
+    # Most prices are plain ASCII digits ("1490") or comma thousands ("1,490"), which price-parser reads as
+    # the integer they spell; reading them directly skips its currency and separator guessing (several
+    # regex passes per number). Anything else (decimals, dots, apostrophes, other digits) still goes to it.
+    if cleaned.isascii():
+        if cleaned.isdigit():
+            return float(cleaned)
+        if _COMMA_THOUSANDS.fullmatch(cleaned):
+            return float(cleaned.replace(",", ""))
     price = Price.fromstring(cleaned)
     if price.amount is None:
         return None

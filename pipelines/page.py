@@ -11,6 +11,7 @@ so every value they find comes with the block text as its evidence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ _BOILER_TOKEN = re.compile(
     re.I,
 )
 _HEADER_TOKEN = re.compile(r"(^|[-_])(site-header|header|topbar|top-bar)($|[-_]|__)", re.I)
+# The same tests for all of an element's tokens at once, on their lower-cased join: one regex call per element
+# instead of one per token (a space, which no token contains, bounds words like the token's own ends do).
+_BOILER_IN_TOKENS = re.compile(_BOILER_TOKEN.pattern.lower().replace("(^|[-_])", r"(^|[-_\s])", 1)
+                               .replace("($|[-_])", r"($|[-_\s])", 1))
+_HEADER_IN_TOKENS = re.compile(_HEADER_TOKEN.pattern.lower().replace("(^|[-_])", r"(^|[-_\s])", 1)
+                               .replace("($|[-_]|__)", r"($|[-_\s]|__)", 1))
 # Sidebars that hold the program's own key facts are kept.
 _FACTS_TOKEN = re.compile(r"fact|glance|summary|detail|overview|key|info|meta|quick", re.I)
 _DROP_TAGS = {
@@ -74,16 +81,24 @@ _STRING = etree.XPath("string()")
 
 def text_of(el: etree._Element) -> str:
     """Visible text of `el`. Separating tags were padded with spaces once, by `_pad_separators`."""
-    return norm_space(_STRING(el))
+    # The text serialiser reads the same node content as XPath string(), without an XPath context per call:
+    # the page asks for the text of ~60 elements, most of them small, where that setup is most of the cost.
+    return " ".join(_tostring(el, method="text", encoding=str, with_tail=False).split())
+
+
+_tostring = etree.tostring
 
 
 def _pad_separators(root: etree._Element) -> None:
     """Put a space around every separating tag, once per page, so text reads "2 weeks R 18 500".
 
     Mutating the tree once and then reading text with one XPath call is several times faster than
-    walking the tree in Python for every block.
+    walking the tree in Python for every block. One plain iter() with a set lookup: iter() given the ~40 tag
+    names sets up a tag matcher per call that costs more than visiting the few dozen elements left by then.
     """
-    for el in root.iter(*_SEPARATING):
+    for el in root.iter():
+        if el.tag not in _SEPARATING:
+            continue
         el.tail = " " + el.tail if el.tail else " "
         prev = el.getprevious()
         if prev is not None:
@@ -132,8 +147,17 @@ class Page:
     removed_teasers: int = 0
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, text) in main content
     breadcrumbs: list[str] = field(default_factory=list)
-    full_text: str = ""  # whole visible body text, boilerplate included
     meta: dict[str, str] = field(default_factory=dict)
+    body_string: str = field(default="", repr=False)  # string() of the body before boilerplate removal, unnormalised
+
+    @cached_property
+    def full_text(self) -> str:
+        """Whole visible body text, boilerplate included (scripts and menus too).
+
+        Normalised on first read: only last-resort fallbacks (country, provider) read it, and normalising
+        the whole body's text costs as much as a small extractor. Assignable, like the field it replaced.
+        """
+        return norm_space(self.body_string)
 
     @cached_property
     def text(self) -> str:
@@ -161,7 +185,7 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     body = root.find(".//body")
     if body is None:
         body = root
-    page.full_text = text_of(body)
+    page.body_string = _STRING(body)
     h1_el = _find_title_heading(body)
     if h1_el is None:
         h1_el = _find_title_lookalike(body, page.title)
@@ -210,7 +234,8 @@ def _read_head(root: etree._Element, page: Page) -> None:
 
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
-_HAS_ITEMSCOPE = etree.XPath("boolean(//*[@itemscope])")
+# Selecting the attribute, not the element that has it, is about four times faster (no predicate per element).
+_HAS_ITEMSCOPE = etree.XPath("boolean(//@itemscope)")
 
 
 def _microdata(root: etree._Element) -> list[dict]:
@@ -296,42 +321,53 @@ def _breadcrumb_parts(el: etree._Element) -> list[str]:
     return list(dict.fromkeys(p for p in parts if p and len(p) < 80))
 
 
-def _tokens(el: etree._Element) -> list[str]:
-    vals = [el.get("class") or "", el.get("id") or "", el.get("role") or ""]
+def _tokens_of(attrs: dict[str, str]) -> list[str]:
+    vals = [attrs.get("class") or "", attrs.get("id") or "", attrs.get("role") or ""]
     # A BEM modifier ("price-card--popular") restyles a block; it does not make it chrome.
     return [t.split("--")[0] for t in " ".join(vals).split()]
 
 
-_BOILER_ATTRS = ("class", "id", "role", "hidden", "aria-hidden", "style", "data-elementor-type", "data-location",
-                 "data-type", "data-block-type")
+_BOILER_ATTRS = frozenset(("class", "id", "role", "hidden", "aria-hidden", "style", "data-elementor-type",
+                           "data-location", "data-type", "data-block-type"))
 
 
 def _is_boiler_element(el: etree._Element) -> bool:
     tag = el.tag
     if tag in ("nav", "footer", "header", "aside"):
         pass
-    elif not any(k in _BOILER_ATTRS for k in el.attrib):
+    elif _BOILER_ATTRS.isdisjoint(el.keys()):
         return False  # most elements carry none of the attributes that could mark chrome
+    # All attributes in one call: each el.get() parses its key and converts the value, and an element is asked
+    # for up to ten of them.
+    attrs = dict(el.items())
     if tag in ("nav", "footer"):
         return True
-    role = (el.get("role") or "").lower()
+    role = (attrs.get("role") or "").lower()
     if role in ("navigation", "contentinfo", "banner", "search", "complementary", "dialog"):
         return True
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    style = (el.get("style") or "").replace(" ", "").lower()
+    style = (attrs.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
     for attr in ("data-elementor-type", "data-location", "data-type", "data-block-type"):
-        if (el.get(attr) or "").lower() in ("header", "footer", "popup", "nav", "sidebar"):
+        if (attrs.get(attr) or "").lower() in ("header", "footer", "popup", "nav", "sidebar"):
             return True
-    toks = _tokens(el)
+    toks = _tokens_of(attrs)
+    joined = " ".join(toks)
+    low = joined.lower()
+    # Lower-cased ASCII matches case-sensitively as re.I matches the original; other tokens take the per-token way.
+    folded = low.isascii() and len(low) == len(joined)
     # A "...-header" class marks the site header only near the top of the tree and outside the main
     # content; deeper down or inside <main> it is a component's own header (a price list's, a facts strip).
-    if tag == "header" or (any(_HEADER_TOKEN.search(t) for t in toks) and _depth(el) <= 3 and not _in_main(el)):
+    if tag == "header" or (
+            (_HEADER_IN_TOKENS.search(low) is not None if folded else any(_HEADER_TOKEN.search(t) for t in toks))
+            and _depth(el) <= 3 and not _in_main(el)):
         return True
     if tag == "aside":
         return not any(_FACTS_TOKEN.search(t) for t in toks)
+    if folded:
+        return _BOILER_IN_TOKENS.search(low) is not None
     return any(_BOILER_TOKEN.search(t) for t in toks)
 
 
@@ -348,14 +384,19 @@ _CHROME_TEXT = re.compile(
 )
 
 
+_CHROME_LITERALS = ("ookie", "ewsletter", "ailing list", "ubscribe")
 _CHROME_WORDS = etree.XPath(
-    ".//text()[contains(., 'ookie') or contains(., 'ewsletter') or contains(., 'ailing list')"
-    " or contains(., 'ubscribe')]"
+    ".//text()[" + " or ".join(f"contains(., '{w}')" for w in _CHROME_LITERALS) + "]"
 )
 
 
 def _drop_chrome_boxes(body: etree._Element, keep: set[etree._Element]) -> None:
     """Drop the largest small box (under 400 characters) around cookie-notice or newsletter wording."""
+    # One string() of the body is ~10x cheaper than the per-text-node XPath; a text node that holds a word
+    # is part of that string, so a body without any of the words has no box to find.
+    text = _STRING(body)
+    if not any(w in text for w in _CHROME_LITERALS):
+        return
     for text_node in _CHROME_WORDS(body):
         el = text_node.getparent()
         box = None
@@ -695,7 +736,7 @@ class Sentence:
     text: str
     block: Block
 
-    @property
+    @cached_property
     def lower(self) -> str:
         return self.text.lower()
 
@@ -724,20 +765,53 @@ def block_sentences(page: Page, block: Block) -> list[str]:
 
 
 def hint(*literals: str) -> re.Pattern[str]:
-    """A prefilter for `scan` from lower-case literals, grouped by first letter.
+    """A prefilter for `scan` from lower-case literals.
 
-    The regex engine then tries one branch per position instead of every literal: about a third faster on a
-    long page than the same literals written as one flat alternation.
+    `scan` looks the literals up with str.find (one C pass each); the regex returned, grouped by first letter
+    so the engine tries one branch per position, serves callers that use it as a pattern of its own.
     """
     by_first: dict[str, list[str]] = {}
     for lit in literals:
         by_first.setdefault(lit[0], []).append(re.escape(lit[1:]))
-    return re.compile("|".join(re.escape(first) + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
-                               for first, rest in by_first.items()))
+    pattern = re.compile("|".join(re.escape(first) + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
+                                  for first, rest in by_first.items()))
+    _LITERALS[pattern] = tuple(literals)
+    return pattern
 
 
-def _joined(page: Page) -> tuple[str, list[int], str]:
-    cached = page.__dict__.get("_joined")
+# Prefilters as literal tuples: from hint(), or read off a flat alternation of plain words ("visa|permit|...").
+_LITERALS: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+_REGEX_META = re.compile(r"[\\.^$*+?{}\[\]()]")
+
+
+def _literals(prefilter: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals a prefilter stands for, or None when it is more than an alternation of plain words."""
+    try:
+        return _LITERALS[prefilter]
+    except KeyError:
+        pass
+    parts = prefilter.pattern.split("|")
+    plain = (prefilter.flags == re.UNICODE and all(parts) and not any(_REGEX_META.search(p) for p in parts))
+    _LITERALS[prefilter] = lits = tuple(parts) if plain else None
+    return lits
+
+
+# re.IGNORECASE folds the dotless i and the long s onto ASCII letters, which lower() does not: on a page with
+# either, lower-cased text does not match like the original does under re.I.
+_FOLD_UNSAFE = ("ı", "ſ")
+
+
+@dataclass(frozen=True)
+class _Joined:
+    text: str  # the sentences joined by newlines
+    starts: list[int]  # offset of each sentence in `text`
+    lower: str  # text.lower()
+    same_length: bool  # lower() kept every offset
+    fold_safe: bool  # and a case-sensitive pattern on `lower` matches exactly as its re.I original on `text`
+
+
+def _joined_page(page: Page) -> _Joined:
+    cached = page.__dict__.get("_joined_page")
     if cached is None:
         sents = sentences(page)
         starts, pos = [], 0
@@ -745,20 +819,166 @@ def _joined(page: Page) -> tuple[str, list[int], str]:
             starts.append(pos)
             pos += len(sent.text) + 1
         text = "\n".join(sent.text for sent in sents)
-        cached = (text, starts, text.lower())
-        page.__dict__["_joined"] = cached
+        lower = text.lower()
+        same = len(lower) == len(text)
+        safe = same and (text.isascii() or not any(c in text for c in _FOLD_UNSAFE))
+        cached = page.__dict__["_joined_page"] = _Joined(text, starts, lower, same, safe)
     return cached
+
+
+def _joined(page: Page) -> tuple[str, list[int], str]:
+    j = _joined_page(page)
+    return j.text, j.starts, j.lower
 
 
 def joined_text(page: Page) -> str:
     """The page's sentences joined by newlines (offsets map back with `sentence_at`)."""
-    return _joined(page)[0]
+    return _joined_page(page).text
 
 
 def sentence_at(page: Page, offset: int) -> Sentence:
     """The sentence holding `offset` of `joined_text(page)`."""
-    _, starts, _ = _joined(page)
-    return sentences(page)[max(0, bisect_right(starts, offset) - 1)]
+    return sentences(page)[max(0, bisect_right(_joined_page(page).starts, offset) - 1)]
+
+
+def _hit_sentences(page: Page, j: _Joined, literals: tuple[str, ...]) -> list[int]:
+    """Indices of the sentences whose lower-cased text holds one of `literals`, once per page and literal set.
+
+    One str.find pass per literal, jumping to the next sentence after a hit: several times cheaper than a
+    regex alternation of the same literals, which tries every branch at every position. A literal holds no
+    newline, so each hit lies inside one sentence: the same sentences the alternation would hit.
+    """
+    cache = page.__dict__.setdefault("_hit_sentences", {})
+    hits = cache.get(literals)
+    if hits is None:
+        lower, starts = j.lower, j.starts
+        last = len(starts) - 1
+        found: set[int] = set()
+        for lit in literals:
+            i = lower.find(lit)
+            while i >= 0:
+                idx = bisect_right(starts, i) - 1
+                found.add(idx)
+                if idx >= last:
+                    break
+                i = lower.find(lit, starts[idx + 1])
+        hits = cache[literals] = sorted(found)
+    return hits
+
+
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
+_CASE_SENSITIVE: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+
+
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a re.I pattern, the same pattern lower-cased and compiled without re.I, or None if that is not safe.
+
+    Run on lower-cased text it finds the same matches about three times faster: with re.I the engine folds
+    every character it compares. Escapes (\\S, \\W, \\B, \\N{...}) and group names keep their case; a pattern
+    with inline flags, non-ASCII letters or a character range that is not all one case is left alone.
+    """
+    try:
+        return _CASE_SENSITIVE[pattern]
+    except KeyError:
+        pass
+    _CASE_SENSITIVE[pattern] = result = _lower_pattern(pattern)
+    return result
+
+
+def _lower_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    src = pattern.pattern
+    if (not isinstance(src, str) or not pattern.flags & re.IGNORECASE or pattern.flags & re.VERBOSE
+            or _INLINE_FLAGS.search(src)):
+        return None
+    out: list[str] = []
+    i, n, in_class = 0, len(src), False
+    while i < n:
+        ch = src[i]
+        if ch == "\\":
+            kind = src[i + 1:i + 2]
+            if kind in ("x", "u", "U", "N"):
+                # A character given by code or name ("\u2019"): kept as written, unless it is a cased letter,
+                # which re.I would fold and a case-sensitive pattern would not.
+                end = src.index("}", i) + 1 if kind == "N" else i + 2 + {"x": 2, "u": 4, "U": 8}[kind]
+                char = _escaped_char(src[i:end])
+                if char is None or char.lower() != char or char.upper() != char:
+                    return None
+            elif kind.isdigit():
+                return None  # octal escapes and backreferences: not worth the care
+            else:
+                end = i + 2
+            out.append(src[i:end])
+            i = end
+            continue
+        if not in_class and src.startswith("(?P<", i):
+            end = src.index(">", i) + 1
+            out.append(src[i:end])
+            i = end
+            continue
+        if not in_class and src.startswith("(?P=", i):
+            end = src.index(")", i) + 1
+            out.append(src[i:end])
+            i = end
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            # "[]...]" and "[^]...]": a leading "]" is a literal.
+            if src.startswith("^", i + 1):
+                out.append("^")
+                i += 1
+            if src.startswith("]", i + 1):
+                out.append("]")
+                i += 1
+            i += 1
+            continue
+        if ch == "]" and in_class:
+            in_class = False
+        elif in_class and ch == "-" and src[i + 1:i + 2] != "]":
+            # A range: both ends plain characters that fold alike ("A-Z" -> "a-z"), else lower-casing could
+            # change what it spans.
+            lo, hi = src[i - 1], src[i + 1:i + 2]
+            if out[-1] == "[" or out[-2:] == ["[", "^"]:
+                pass  # a leading "-" is a literal
+            elif (len(out[-1]) != 1 or hi in ("", "\\")
+                    or lo.isupper() != hi.isupper() or lo.islower() != hi.islower()):
+                return None
+        if not ch.isascii() and ch.isalpha():
+            return None
+        out.append(ch.lower())
+        i += 1
+    try:
+        return re.compile("".join(out), pattern.flags & ~re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def _escaped_char(escape: str) -> str | None:
+    """The one character a \\x, \\u, \\U or \\N{...} escape stands for."""
+    try:
+        if escape[1] == "N":
+            return unicodedata.lookup(escape[3:-1])
+        return chr(int(escape[2:], 16))
+    except (KeyError, ValueError):
+        return None
+
+
+def _sentence_matches(pattern: re.Pattern[str], fast: re.Pattern[str] | None, text: str,
+                      lower: str) -> list[re.Match[str]]:
+    """pattern.finditer(text), found with the case-sensitive twin on the lower-cased text when there is one.
+
+    Each hit is re-read with the original pattern at the same offset, so callers get the match they always
+    got (groups in the original case); should the two ever disagree, the original pattern decides.
+    """
+    if fast is None:
+        return list(pattern.finditer(text))
+    out = []
+    for low in fast.finditer(lower):
+        m = pattern.match(text, low.start())
+        if m is None or m.end() != low.end():
+            return list(pattern.finditer(text))
+        out.append(m)
+    return out
 
 
 def scan(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str] | None = None
@@ -767,20 +987,35 @@ def scan(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str] | None
 
     With `prefilter` (a case-sensitive pattern of lower-case literals every match must contain), only the
     sentences the prefilter hits in the lower-cased page are searched: a literal scan is ~20x cheaper than
-    a pattern full of word boundaries and alternations run with re.I.
+    a pattern full of word boundaries and alternations run with re.I. A re.I pattern runs case-sensitively on
+    the lower-cased sentence (see `_case_sensitive`), which is exact and several times faster.
     """
     if prefilter is None:
         yield from _scan_all(page, pattern)
         return
     sents = sentences(page)
-    _, starts, lower = _joined(page)
+    j = _joined_page(page)
+    literals = _literals(prefilter) if j.same_length else None
+    if literals is None:
+        hits: Iterator[int] | list[int] = _regex_hits(j, prefilter)
+    else:
+        hits = _hit_sentences(page, j, literals)
+    fast = _case_sensitive(pattern) if j.fold_safe else None
+    for idx in hits:
+        sent = sents[idx]
+        start = j.starts[idx]
+        yield from ((sent, m) for m in _sentence_matches(pattern, fast, sent.text,
+                                                         j.lower[start:start + len(sent.text)]))
+
+
+def _regex_hits(j: _Joined, prefilter: re.Pattern[str]) -> Iterator[int]:
+    """Sentence indices the prefilter hits in the lower-cased text, each once, in page order."""
     last = -1
-    for hit in prefilter.finditer(lower):
-        idx = bisect_right(starts, hit.start()) - 1
-        if idx == last:
-            continue
-        last = idx
-        yield from ((sents[idx], m) for m in pattern.finditer(sents[idx].text))
+    for hit in prefilter.finditer(j.lower):
+        idx = bisect_right(j.starts, hit.start()) - 1
+        if idx != last:
+            last = idx
+            yield idx
 
 
 def _scan_all(page: Page, pattern: re.Pattern[str]) -> Iterator[tuple[Sentence, re.Match[str]]]:
