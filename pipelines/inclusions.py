@@ -15,10 +15,17 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
                                     r"\btransfer(?<!\bbank transfer)(?<!\bwire transfer)(?<!\bmoney transfer)s?\s*$|"
                                     r"\bcollect(?:ed|ion)? (?:you )?(?:from|at)\b|\barrival transfer|"
                                     r"\bmeet(?:ing)? you at", re.I)),
-    ("visa_fees", re.compile(r"\bvisa\b[^,;]{0,25}\b(?:fees?|costs?|charges?|extensions?)\b|\b(?:permit|visa) fees?\b|"
-                             r"\bvisas?\b\s*$|\bvisa(?:s)? (?:and|or|&) (?:permit|registration) fees", re.I)),
-    ("visa_support", re.compile(r"\bvisa\b|\binvitation letter\b|\bacceptance letter\b|\bsupport(?:ing)? letter\b|"
-                                r"\bpermit (?:application|support|paperwork)", re.I)),
+    ("visa_fees", re.compile(r"\b(?:e-?)?visa\b[^,;]{0,25}\b(?:fees?|costs?|charges?|extensions?)\b|"
+                             r"\b(?:permit|visa) fees?\b|\bvisas?\b[\s.!]*$|"
+                             r"\bvisa(?:s)? (?:and|or|&) (?:permit|registration) fees|"
+                             r"(?-i:\b[eE]?TA\b) (?:fees?|costs?|charges?)\b|"
+                             r"\belectronic travel authori[sz]ation (?:fees?|costs?|charges?)\b", re.I)),
+    # An electronic travel authorisation ("ETA", "eTA") is the visa of visa-free entry; the bare acronym only
+    # with a fee or an application after it, since "ETA" is also an arrival time.
+    ("visa_support", re.compile(r"\b(?:e-?)?visa\b|\binvitation letter\b|\bacceptance letter\b|"
+                                r"\bsupport(?:ing)? letter\b|\bpermit (?:application|support|paperwork)|"
+                                r"\belectronic travel authori[sz]ation|"
+                                r"(?-i:\b[eE]?TA\b)(?= (?:fees?|costs?|charges?|applications?|approvals?)\b)", re.I)),
     ("insurance", re.compile(r"\binsurance\b", re.I)),
     ("flights", re.compile(r"\bflights?\b|\bairfares?\b|\bair tickets?\b|\binternational travel\b", re.I)),
     ("internet", re.compile(r"\bwi-?fi\b|\binternet\b", re.I)),
@@ -32,8 +39,13 @@ _TERMS: list[tuple[str, re.Pattern[str]]] = [
     ("language_lessons", re.compile(r"\blanguage\b|\b(?:spanish|swahili|french|portuguese|khmer|nepali|hindi|"
                                     r"twi|tagalog)\b(?! (?:family|families|doctors?|nurses?|staff|hospital|speakers?))|"
                                     r"\b(?:one-to-one|private) (?:\w+ )?(?:lessons|tuition|classes)\b|\b(?:swahili|"
-                                    r"spanish|nepali|khmer|hindi|french|portuguese|"
-                                    r"twi|tagalog|vietnamese) (?:lessons?|classes|course)", re.I)),
+                                    r"spanish|nepali|khmer|hindi|french|portuguese|twi|tagalog|vietnamese|amharic|"
+                                    r"luganda|kinyarwanda|chichewa|zulu|isizulu|xhosa|isixhosa|shona|sinhala|tamil|"
+                                    r"bahasa|indonesian|thai|lao|quechua|kichwa|wolof|creole|arabic|tetum|malagasy) "
+                                    r"(?:lessons?|classes|course)|"
+                                    # Languages are capitalised and other lessons are not: "two Tetum lessons a week"
+                                    # (but not "First Aid lessons", where the word before is capitalised too).
+                                    r"(?-i:\b[a-z0-9]+ [A-Z][a-z]{2,} (?:lessons?|classes|tuition)\b)", re.I)),
     ("local_transport", re.compile(r"\btransport\b|\btuk-?tuks?\b|\bshuttles?\b|\btaxis?\b|\blifts? to\b|"
                                    r"\bbicycles?\b|\bbikes?\b|\bgetting to\b|\bcommut\w+|\bbus fares?\b|"
                                    r"\btransportation\b|\btravel to and from\b"
@@ -110,6 +122,7 @@ _LOCAL_TRANSPORT = dict(_TERMS)["local_transport"]
 # Where a transfer goes: "transfers from the airport to the volunteer house" names no accommodation.
 _DESTINATION = re.compile(r"\b(?:to|from|into|between)\b.*$", re.I)
 # Help with the visa, as opposed to the visa itself; left out of the fee, a bare visa is the visa's cost.
+_MONEY_WORD = re.compile(r"\b(?:fees?|costs?|charges?)\b", re.I)
 _VISA_HELP = re.compile(r"\b(?:support|letters?|help|assist\w*|invitation|advice|guidance|paperwork)\b", re.I)
 
 
@@ -118,8 +131,9 @@ _PARTS = re.compile(r",|;|\band\b|\bor\b|\bplus\b|/|&|[•·|]")
 # the few terms worth searching for: most items name one or two of the seventeen.
 _TERM_LITERALS: dict[str, tuple[str, ...]] = {
     "airport_transfer": ("airport", "pick", "transfer", "collect", "meet"),
-    "visa_fees": ("visa", "permit"),
-    "visa_support": ("visa", "invitation letter", "acceptance letter", "support", "permit"),
+    "visa_fees": ("visa", "permit", "ta fee", "ta cost", "ta charge", "electronic travel"),
+    "visa_support": ("visa", "invitation letter", "acceptance letter", "support", "permit", "electronic travel",
+                     "ta fee", "ta cost", "ta charge", "ta application", "ta approval"),
     "insurance": ("insurance",),
     "flights": ("flight", "airfare", "air ticket", "international travel"),
     "internet": ("wifi", "wi-fi", "internet"),
@@ -174,6 +188,9 @@ def terms_in(text: str, excluded: bool = False) -> list[str]:
                 found = None if airport else local
             else:
                 found = pat.search(rest)
+            if found and term == "visa_fees" and _VISA_HELP.search(part) and not _MONEY_WORD.search(found.group(0)):
+                # "the visa extension paperwork" is help with the visa; "visa extension fees" are its cost.
+                found = None
             if found and term == "visa_support" and excluded and not _VISA_HELP.search(part):
                 term = "visa_fees"
             if found and term not in out:
@@ -208,9 +225,14 @@ _PASSIVE_EXCL = re.compile(
     r"\bat (?:an )?extra (?:cost|charge)\b|"
     r"\b(?:your|the participant's|the volunteer's|the student's) (?:own )?responsibility\b|"
     r"\b(?:booked|bought|purchased|paid(?: for)?|charged|billed|payable) separately\b|"
-    r"\bat your own (?:cost|expense)\b)",
+    # "at your own expense", and without the "at": "Visas and flights are your own expense."
+    r"\b(?:at )?(?:your|their) own (?:cost|expense)\b)",
     re.I,
 )
+_NEITHER = re.compile(r"\bneither\b", re.I)
+# "You stay in a homestay, with meals included": the absolute phrase names what comes with the stay, and the
+# stay itself is part of the package.
+_WITH_INCL = re.compile(r"^(.{3,120}?),?\s+with\s+([^,;:.()]{2,60}?)\s+(?:also\s+)?included\b", re.I)
 # "..., while flights are not." A bare negated verb closing a clause.
 _ELIDED_EXCL = re.compile(r"^(.{3,80}?)\b(?:is|are)(?: not|n't|n’t)\s*[.!]?\s*$", re.I)
 _PRICE_FOR = re.compile(r"^((?:room|board|accommodation|meals?|food|lodging|homestay)\b[^.:$£€]{0,60}?)"
@@ -222,7 +244,7 @@ _MONEY = re.compile(r"[$£€₹]\s?\d|\b(?:USD|EUR|GBP|AUD|CAD|NZD)\s?\d")
 # "Four weeks cost £1,650. This includes your homestay": the demonstrative stands for the price before it.
 _DEMONSTRATIVE = re.compile(r"^\s*(?:this|that|these|which)\b", re.I)
 # Clause breaks inside one sentence: what follows "but", ";" or "except" may say the opposite of what precedes.
-_CLAUSE_BREAK = re.compile(r"\s*(;|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\bexcept(?: for)?\b|"
+_CLAUSE_BREAK = re.compile(r"\s*(;|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b|\bexcept(?: for)?\b|\bnor\b|"
                            r",\s*which(?= (?:also )?(?:includes?|covers?|pays? for)\b))\s*", re.I)
 _VERB = re.compile(r"\b(?:is|are|was|were|has|have)\b", re.I)
 # A clause that opens on its verb ("... but covers your transfers") shares the subject of the clause before.
@@ -308,7 +330,7 @@ def _subject(text: str) -> str:
 
 # Lower-case literals each rule needs, checked with `in` before its (much slower) pattern runs: most cue
 # sentences say nothing about the fee, and each skipped search saves microseconds per sentence.
-_BREAK_WORDS = (";", "but", "whereas", "while", "however", "except", "which")
+_BREAK_WORDS = (";", "but", "whereas", "while", "however", "except", "which", "nor")
 _PASSIVE_EXCL_WORDS = ("not ", "extra", "additional", "responsib", "separately", "own cost", "own expense")
 _EXCL_CUE_WORDS = ("not", "n't", "n’t", "exclud", "yourself", "your own", "their own", "paid by you", "on top",
                    "responsib", "budget")
@@ -350,6 +372,15 @@ def _read_clause(clause: str, opened_by: str, after_inclusion: bool, subject: st
     if opened_by in ("but", "whereas", "while", "however") and after_inclusion and re.match(r"not\b", clause, re.I):
         # "covers X but not Y": the verb is carried over, negated.
         return [], terms_in(clause, excluded=True)
+    # "Flights are not included, and nor are excursions", "The fee covers neither flights nor visas": "nor" and
+    # "neither" negate whatever verb they carry, so what they name is left out either way.
+    negated = ""
+    if opened_by == "nor":
+        negated = clause
+    elif "neither" in low and (m := _NEITHER.search(clause)) and not charge_before(m.start()):
+        negated = clause[m.end():]
+    if negated and (terms := terms_in(negated, excluded=True)):
+        return [], terms
     if ":" in clause and (colon := _COLON.match(clause)):
         # "Insurance: not included", "Included: a, b and c".
         inc, exc = _fact_terms(colon.group(1), colon.group(2))
@@ -374,6 +405,10 @@ def _read_clause(clause: str, opened_by: str, after_inclusion: bool, subject: st
             terms = terms_in(_subject(m.group(1)))
             if terms:
                 return terms, []
+    if "with" in low and (m := _WITH_INCL.search(clause)) and not _OTHER_CHARGE.search(clause) and (
+            terms := terms_in(m.group(2))):
+        stay = [t for t in terms_in(m.group(1)) if t == "accommodation"]
+        return stay + [t for t in terms if t not in stay], []
     if "(" in clause and (m := _BRACKET_INCL.search(clause)) and not re.search(r"\bnot$", m.group(1), re.I):
         return terms_in(m.group(1)), []
     inc = _INCL_CUE.search(clause)
@@ -464,8 +499,14 @@ def _item(text: str, excluded: bool) -> tuple[list[str], list[str]]:
     if mark and mark in _TICKS:
         return terms_in(text), []
     if excluded or mark and mark in _CROSSES or _has(text.lower(), _ITEM_EXCL_WORDS) and _ITEM_EXCL.search(text):
-        return [], terms_in(text, excluded=True)
+        # A note in brackets says why or to whom the item is paid, not a further thing left out: "Meals (the
+        # guesthouse has a kitchen)", "Laundry (the hotel charges per load)" leave out no accommodation.
+        head = _BRACKETS.sub(" ", text) if "(" in text else text
+        return [], terms_in(head, excluded=True) or terms_in(text, excluded=True)
     return terms_in(text), []
+
+
+_BRACKETS = re.compile(r"\([^()]*\)")
 
 
 def _row_terms(cells: tuple[str, ...]) -> tuple[list[str], list[str]]:

@@ -172,6 +172,11 @@ _NOT_TOWNS = {
 }
 
 
+# Town names kept out of bare mentions because they name a region, a lake or a larger city abroad as often
+# ("Lake Victoria", Spain's Valencia), but which a facility governing them still places: "a clinic in Valencia".
+_SHARED_PLACE_NAMES = {"Valencia", "Victoria"}
+
+
 def _gazetteer_key(name: str) -> str | None:
     """The gazetteer's key for a town as the page spells it, with or without accents."""
     cities = _gazetteer()[1]
@@ -373,8 +378,12 @@ def extract_cities(page: Page, country: str | None) -> tuple[list[str], str | No
             if strict and role != "direct":
                 continue
             kept.append((m, role))
-        # "The hospital is in Moshi, an hour from Arusha": a town that only locates another is not a placement.
+        # "The hospital is in Moshi, an hour from Arusha": a town that only locates another is not a placement,
+        # also when the other is a village the gazetteer does not know but the page already placed ("in Mtoni, a
+        # farming village east of Moshi").
         placed = any(role != "relative" for _, role in kept)
+        if kept and not placed:
+            placed = any(_names(text, f) for f in found)
         for m, role in kept:
             if role != "relative" or not placed:
                 add(m.written, text, m.key)
@@ -475,6 +484,8 @@ _CUE = re.compile(rf"\b(?:(?P<excluded>{_EXCLUDED_CUE})|(?P<relative>{_RELATIVE_
 # an easy weekend trip"), or the placement itself ("Kathmandu, where your placement hospital is").
 _AFTER_EXCLUDED = re.compile(
     r"\s*\([A-Z]{3}\)|\s*(?i:international\s+)?(?i:airport)\b|\s+(?i:office|head\s*office|headquarters|HQ)\b|"
+    # "forty minutes up the Meru road": a road named after the town it leads to is no placement there.
+    r"\s+(?i:road|highway|bypass|expressway)\b|"
     r"(?i:,?\s+(?:is|makes|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:weekend|day[- ]trip|excursion|getaway|stopover|side[- ]trip|trip)\b)|"
     r"(?i:\s+(?:at|on|for|over)\s+(?:the\s+|a\s+|your\s+)?(?:long\s+)?(?:weekends?|days? off|free days?)\b)"
@@ -582,7 +593,11 @@ def _unlisted_fact_towns(value: str, country: str) -> list[str]:
     homes = _gazetteer()[2]
     known = [n for n in names if (key := _gazetteer_key(n)) is not None and country in homes[key]]
     if len(names) > 1:
-        return [n for n in names if n not in known] if known else []
+        # "Udaipur & Jaipur, Rajasthan" may list states as well as towns; a known town among them, or a region
+        # noun after them ("Aileu and Remexio, Aileu municipality"), says that the list is of towns.
+        if not known and not _HAS_REGION_NOUN.search(rest):
+            return []
+        return [n for n in names if n not in known]
     if not rest.strip() or _HAS_REGION_NOUN.search(rest):
         return names
     return []
@@ -606,6 +621,17 @@ def _place_fact(b: Block) -> tuple[str, str] | None:
     return label, value
 
 
+def _names(text: str, name: str) -> bool:
+    """`text` names `name` as a whole word."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
 def _word_within(short: str, long: str) -> bool:
     """`short` is `long` or whole words of it."""
     return f" {short} " in f" {long} "
@@ -614,7 +640,8 @@ def _word_within(short: str, long: str) -> bool:
 def _could_be_town(name: str) -> bool:
     """A capitalised name that is not a facility, region, language, month or the like."""
     words = name.split(" ")
-    if words[0] in _GENERIC_NAME_WORDS or words[-1] in _GENERIC_NAME_WORDS or name in _NOT_TOWNS:
+    if (words[0] in _GENERIC_NAME_WORDS or words[-1] in _GENERIC_NAME_WORDS
+            or name in _NOT_TOWNS and name not in _SHARED_PLACE_NAMES):
         return False
     if words[-1] in _REGION_CAPS:
         return False
@@ -632,12 +659,15 @@ _PLACEMENT_HINT = re.compile(r"hospital|clinic|centre|center|dispensar|ward|camp
 # ("in Siem Reap Province", "in Chitwan district" name regions, not towns).
 _NAME_CORE = rf"([{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+)?)"
 _NAME = rf"{_NAME_CORE}\b(?![ -][{_UP}])(?!{_REGION_WORD})"
+_LONG_NAME = (rf"([{_UP}][{_LOW}]+(?:[ -](?:de |del |de la |de los |la |las |los |el |do |da |dos |das )?"
+              rf"[{_UP}][{_LOW}]+){{0,3}})\b(?![ -][{_UP}])(?!{_REGION_WORD})")
 _VILLAGE_HINT = re.compile(r"village|town")
 _VILLAGE = re.compile(
     rf"\b(?:in|at|of|from) ([{_UP}][{_LOW}]+(?: [{_UP}][{_LOW}]+)?) (?:village|town)\b|"
     rf"\b(?:village|town) of ([{_UP}][{_LOW}]+)\b|"
-    # Apposition: "in Kirtipur, a hilltop town south-west of Kathmandu".
-    rf"\b(?:in|at) {_NAME}, an? (?:[\w-]+ ){{0,2}}(?:village|town)\b|"
+    # Apposition: "in Kirtipur, a hilltop town south-west of Kathmandu", "the clinics of San Juan de la Loma, a
+    # market town" (names of Spanish and Portuguese towns join their words with de, del, la, do, dos).
+    rf"\b(?:in|at|of) {_LONG_NAME}, an? (?:[\w-]+ ){{0,2}}(?:village|town)\b|"
     # Description: "Mbita is a fishing town on the lake shore."
     rf"^{_NAME} is an? (?:[\w-]+ ){{0,2}}(?:village|town)\b"
 )
@@ -659,6 +689,8 @@ _GENERIC_NAME_WORDS = {
     "Health", "Saint", "St", "Mother", "Mothers", "Children", "Family", "Provincial", "Referral", "National",
     "University", "Teaching", "County", "Region", "Province", "State", "Valley", "Area", "Municipality",
     "Island", "Islands", "Hills", "Lake", "River", "Coast", "North", "South", "East", "West", "Northern",
+    # Landforms that name a facility after the country around it ("Rift Escarpment Clinic"), not a town.
+    "Foothills", "Mountains", "Mountain", "Plains", "Plateau", "Escarpment", "Forest", "Highland",
     "Southern", "Eastern", "Western", "Upper", "Lower", "New", "Old", "Volunteer", "Volunteers", "Every", "Each",
     "Local", "Private", "Free", "Mobile", "Outreach", "Camp", "Hope", "Mercy", "Grace", "Urban", "Maternal",
     "Child", "Women", "Christian", "Catholic", "Baptist", "Methodist", "Lutheran", "Anglican", "Muslim", "Red",

@@ -243,7 +243,15 @@ def _name_like(name: str) -> bool:
 
 
 def _expanded(name: str, page: Page) -> str:
-    """'BPV' -> 'Bright Path Volunteers' when the page spells the acronym out (its header, footer or text)."""
+    """'BPV' -> 'Bright Path Volunteers' when the page spells the acronym out (its header, footer or text);
+    'Bright' -> 'Bright Path Volunteers' when the copyright line gives the one-word brand in full."""
+    if " " not in name and not _ACRONYM.match(name) and name[:1].isupper():
+        # A title ending "| Kestrel" shortens the name the footer states in full ("© 2025 Kestrel Medical
+        # Electives B.V."); another organisation's name there ("Kestrelle Ltd", a web designer) is no expansion.
+        full = _copyright_name(page.full_text)
+        if full and full[0].startswith(name + " ") and _name_like(full[0]) and len(full[0].split()) <= 6:
+            return full[0]
+        return name
     if not _ACRONYM.match(name) or len(name) < 3:  # two letters spell out too many phrases by chance
         return name
     words = [rf"{letter}[\w'’-]+" for letter in name]

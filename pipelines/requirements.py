@@ -129,7 +129,8 @@ _REQUIRED_HINT = hint("doctor", "physician", "nurse", "midwi", "dentist", "pharm
                       "enrol", "licen", "registration", "registered", "currently", "qualified", "proof of", "copy of",
                       "copies of")
 # Sections that say who may take part.
-_REQ_HEADING = re.compile(r"requirement|eligib|who can|who may|who is it for|who it'?s for|is (?:it|this) for|"
+_REQ_HEADING = re.compile(r"requirement|eligib|who can|who may|who is it for|is (?:it|this) for|"
+                          r"who (?:it|this|(?:this|the) \w+(?: \w+)?)(?: is|['’]?s) for|"
                           r"suitable|who should|criteria|applicants?|applications?|how to apply|documents|level|"
                           r"prerequisite|qualifications|who we (?:accept|take)|what you need|entry", re.I)
 # Words that tie a sentence to its audience: without one, "medical students" or "final-year" describe someone
@@ -186,6 +187,9 @@ def _judge_none(m: re.Match[str], low: str, s: Sentence, framed: bool, has_requi
             _BARE_NOUN.search(cue) and _QUALIFIED_AFTER.match(low, m.end())):
         return False
     question = low.rstrip().endswith("?")
+    if _ANY_FIELD.match(cue) and _after_trained(low, m.start()):
+        # "Student nurses in any field", "medical students of any year": "any" widens a trained audience.
+        return False
     if _AUDIENCE.match(cue) and not cue.startswith("no"):
         # An audience counts where the sentence frames one ("ideal for school leavers"), not in "we run talks at
         # the local high school"; never when it is turned away or sent to another program.
@@ -199,6 +203,15 @@ def _judge_none(m: re.Match[str], low: str, s: Sentence, framed: bool, has_requi
             return False
         return not _REDIRECT.search(_following(s)[:160].lower())
     return True
+
+
+_ANY_FIELD = re.compile(r"(?:of|in|from) any |(?:from|of) all ")
+
+
+def _after_trained(low: str, start: int) -> bool:
+    """A trained audience ends right before `start`: "student nurses| in any field"."""
+    before = low[max(0, start - 60):start].rstrip()
+    return any(m.end() == len(before) for m in _REQUIRED.finditer(before))
 
 
 def _following(s: Sentence) -> str:

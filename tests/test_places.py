@@ -388,6 +388,35 @@ ROWS += [
          sec("Your placement", "Your placement is at the district hospital in Bagamoyo.")
          + sec("Free time", "Dar es Salaam is an easy weekend trip."),
          at("TZ", "Bagamoyo"), title="Medical Elective in Tanzania"),
+    # --- third round, after misses on sites written by another author
+    case("road-named-after-a-town",
+         sec("Your placement", "You work at the district hospital in Moshi; on outreach days you ride out along "
+             "the Arusha road."), at("TZ", "Moshi"), title="Medical Elective in Tanzania"),
+    case("on-the-road-to-still-placed",
+         sec("Your placement", "You work in Moshi, on the road to the national park."),
+         at("TZ", "Moshi"), title="Medical Elective in Tanzania"),
+    case("facility-named-after-landform",
+         sec("Your days", "Mornings are spent shadowing at Usambara Foothills Health Centre."),
+         at("TZ", "Lushoto"), title="Medical Experience in Lushoto, Tanzania"),
+    case("location-fact-two-unlisted-towns-then-district",
+         sec("About", "Health education in village schools."), at("MW", "Namwera", "Chiponde"), wrapper="dl",
+         title="Community Health in Malawi", facts={"Location": "Namwera and Chiponde, Mangochi district"}),
+    case("location-fact-two-unlisted-names-alone-may-be-regions",
+         sec("About", "Health education in village schools."), at("NP"), wrapper="dl",
+         title="Community Health in Nepal", facts={"Location": "Karnali and Sudurpaschim"}),
+    case("relative-town-locates-an-unlisted-village",
+         sec("Your placement", "You join the health post in Mtowa, a farming village west of Morogoro."),
+         at("TZ", "Mtowa"), title="Public Health in Tanzania"),
+    case("shared-town-name-governed-by-clinic",
+         sec("Where you work", "Your weeks are split between the provincial hospital in Bacolod and a birthing "
+             "clinic in Victoria, half an hour inland."),
+         at("PH", "Bacolod", "Victoria"), title="Midwifery Placement in the Philippines"),
+    case("shared-town-name-as-a-lake",
+         sec("Your placement", "The clinic in Kisumu sits on the shore of Lake Victoria."),
+         at("KE", "Kisumu"), title="Dental Outreach in Kenya"),
+    case("apposition-after-of-with-joined-name",
+         sec("The project", "You travel with the promoters to the clinics of Santa Rosa de Quives, a small town in "
+             "the hills."), at("PE", "Santa Rosa de Quives"), title="Public Health Internship in Peru"),
 ]
 
 

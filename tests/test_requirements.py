@@ -321,6 +321,20 @@ EXPERIENCE_MORE = [
              "national university."), None),
     case("no-two-days-the-same",
          sec("A typical day", "No two days are the same: some mornings you join outreach, others the ward."), None),
+    # --- third round, after misses on sites written by another author
+    case("trained-audience-from-any-background",
+         sec("Who can apply?", "Pharmacy students from any background who are enrolled at a university."), True),
+    case("trained-audience-of-any-degree",
+         sec("Eligibility", "Student midwives of any degree programme."), True),
+    case("students-of-any-discipline-welcome",
+         sec("Who can apply?", "Students of any discipline are welcome; no health background is needed."), False),
+    case("anyone-from-any-field",
+         sec("Who can join", "Open to anyone from any field."), False),
+    case("who-it-is-for-heading",
+         sec("Who it is for", "Nursing students in their final two years, and nurses who qualified recently."),
+         True),
+    case("who-this-programme-is-for-heading",
+         sec("Who this programme is for", "Dental students from their third year onwards."), True),
 ]
 
 AGE = [
