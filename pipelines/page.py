@@ -366,9 +366,35 @@ def _is_boiler_element(el: etree._Element) -> bool:
         return True
     if tag == "aside":
         return not any(_FACTS_TOKEN.search(t) for t in toks)
-    if folded:
-        return _BOILER_IN_TOKENS.search(low) is not None
-    return any(_BOILER_TOKEN.search(t) for t in toks)
+    if "tab" in low and _tab_role(attrs.get("class")) == "tablist":
+        return False  # a tab strip ("w-tab-menu", "nav nav-tabs") titles the program's own panels: no site menu
+    boiler = _BOILER_IN_TOKENS.search(low) is not None if folded else any(_BOILER_TOKEN.search(t) for t in toks)
+    # (Bootstrap's tabs are "nav-item" / "nav-link" inside the strip.)
+    return boiler and not _in_tab_strip(el)
+
+
+def _in_tab_strip(el: etree._Element) -> bool:
+    """`el` is a tab of a tab strip: the strip is its parent, grandparent or great-grandparent."""
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth >= 3:
+            return False
+        if (anc.get("role") or "").lower() == "tablist" or _tab_role(anc.get("class")) == "tablist":
+            return True
+    return False
+
+
+# Tabs marked by class rather than role (Webflow's w-tab-menu / w-tab-link / w-tab-pane, Bootstrap's nav-tabs /
+# tab-pane): the same roles as role="tablist" / "tab" / "tabpanel".
+_TAB_CLASS = re.compile(r"(?:^|[-_\s])(?:(?P<tablist>tabs?[-_](?:menu|nav|list)s?|nav-tabs)|"
+                        r"(?P<tab>tab[-_](?:link|title|button|label))|(?P<tabpanel>tab[-_](?:pane|panel)))(?=$|[-_\s])")
+
+
+def _tab_role(classes: str | None) -> str:
+    """ "tablist", "tab" or "tabpanel" when the class attribute marks a part of a tab widget, else ""."""
+    if not classes or "tab" not in classes:
+        return ""
+    m = _TAB_CLASS.search(classes.lower())
+    return (m.lastgroup or "") if m else ""
 
 
 def _in_main(el: etree._Element) -> bool:
@@ -453,8 +479,8 @@ def _drop_link_lists(body: etree._Element, keep: set[etree._Element]) -> None:
     """Menus that are not marked up as <nav>: containers that are nearly all link text."""
     doomed = []
     for el in body.iter("ul", "ol", "p", "div", "td", "tr", "table"):
-        if el in keep:
-            continue
+        if el in keep or _tab_role(el.get("class")) == "tablist":
+            continue  # (a strip of tab links is all links, but titles the panels below it)
         links = [a for a in el.iter("a")]
         if len(links) < 3:
             continue
@@ -575,10 +601,13 @@ def _blocks(body: etree._Element) -> list[Block]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:
             return
-        role = (el.get("role") or "").lower()
+        role = (el.get("role") or "").lower() or _tab_role(el.get("class"))
         if role == "tablist":
-            # Tab titles ("What's included" / "Not included") head the panels that follow, in order.
-            tab_titles.extend(text_of(t) for t in el.iter() if (t.get("role") or "") == "tab")
+            # Tab titles ("What's included" / "Not included") head the panels that follow, in order: the tabs
+            # marked as such, else each child of the strip.
+            titles = [text_of(t) for t in el.iter() if t is not el and isinstance(t.tag, str)
+                      and ((t.get("role") or "").lower() or _tab_role(t.get("class"))) == "tab"]
+            tab_titles.extend(titles or [text_of(c) for c in el if isinstance(c.tag, str) and text_of(c)])
             return
         if role == "tabpanel" and tab_titles:
             heading = tab_titles.pop(0)

@@ -214,3 +214,34 @@ def test_boilerplate(html: str, gone: list[str], kept: list[str]) -> None:
         assert chrome not in text
     for own in kept:
         assert own in text
+
+
+# A strip of tab links is all links and its class says "menu" or "nav" (Webflow's w-tab-menu, Bootstrap's nav-tabs),
+# but it titles the program's own panels: each title heads its panel's blocks, while a real menu still goes.
+WEBFLOW_TABS = (
+    '<div class="main-menu"><a href="/">Home</a><a href="/about/">About us</a><a href="/blog/">Journal</a></div>'
+    '<div class="w-tabs"><div class="tabs-menu w-tab-menu"><a data-w-tab="Tab 1" class="tab-link w-tab-link">'
+    '<div>Overview</div></a><a data-w-tab="Tab 2" class="tab-link w-tab-link"><div>Costs</div></a>'
+    '<a data-w-tab="Tab 3" class="tab-link w-tab-link"><div>Eligibility</div></a></div><div class="w-tab-content">'
+    '<div data-w-tab="Tab 1" class="w-tab-pane"><p>Ward rounds.</p></div>'
+    '<div data-w-tab="Tab 2" class="w-tab-pane"><p>Four weeks: 1.250 €.</p></div>'
+    '<div data-w-tab="Tab 3" class="w-tab-pane"><p>Nursing students.</p></div></div></div>'
+)
+BOOTSTRAP_TABS = (
+    '<ul class="nav nav-tabs"><li class="nav-item"><a class="nav-link" href="#a">Overview</a></li>'
+    '<li class="nav-item"><a class="nav-link" href="#b">Costs</a></li>'
+    '<li class="nav-item"><a class="nav-link" href="#c">Eligibility</a></li></ul>'
+    '<div class="tab-content"><div class="tab-pane" id="a"><p>Ward rounds.</p></div>'
+    '<div class="tab-pane" id="b"><p>Four weeks: 1.250 €.</p></div>'
+    '<div class="tab-pane" id="c"><p>Nursing students.</p></div></div>'
+)
+
+
+@pytest.mark.parametrize("tabs", [WEBFLOW_TABS, BOOTSTRAP_TABS], ids=["webflow", "bootstrap"])
+def test_class_marked_tabs_head_their_panels(tabs: str) -> None:
+    page = parse_html(shell(inside=tabs), URL)
+    headings = {b.text: b.heading for b in page.blocks}
+    assert headings["Ward rounds."] == "Overview"
+    assert headings["Four weeks: 1.250 €."] == "Costs"
+    assert headings["Nursing students."] == "Eligibility"
+    assert "About us" not in page.text and "Journal" not in page.text
