@@ -20,7 +20,7 @@ from pipelines.fees import extract_fees, tie_fixed_length
 from pipelines.flags import judge_flags
 from pipelines.inclusions import extract_inclusions
 from pipelines.money import Money, context_for, find_money
-from pipelines.page import Page, parse_html, scan, snippet
+from pipelines.page import Page, ihas, parse_html, sentences_with, snippet
 from pipelines.participation import extract_participation
 from pipelines.places import extract_cities, extract_country
 from pipelines.provider import extract_provider, extract_title
@@ -130,6 +130,8 @@ _DURATION_CONTEXT = re.compile(
     r"length|duration|between|from|up to|last|lasts|runs? for|join (?:us )?for|commit\w*|spend|choose)\b",
     re.I,
 )
+# "No maximum", "as long as you like": a range with no upper bound.
+_NO_MAXIMUM = re.compile(r"\bno (?:maximum|upper limit|max\b)|\bas long as you (?:like|want)\b", re.I)
 # Lengths that are not the stay: lead times, notice periods, ages, years of study, frequencies.
 _NOT_DURATION = re.compile(
     r"\bbefore (?:you )?(?:fly|travel|depart|arriv|start|your)|\bin advance\b|\bago\b|\bnotice\b|\brefund|"
@@ -143,7 +145,7 @@ _NOT_DURATION = re.compile(
 def extract_duration(page: Page, fees: list[dict]) -> dict | None:
     """Length of stay: key facts first, then sentences about the stay, then a fee table's tiers."""
     for b in page.blocks:
-        if b.is_fact and _DURATION_LABEL.search(b.label):
+        if b.is_fact and ihas(_DURATION_LABEL, b.label):
             ds = find_durations(b.cells[-1])
             if ds:
                 return _combine(ds, b.text)
@@ -152,21 +154,24 @@ def extract_duration(page: Page, fees: list[dict]) -> dict | None:
         prices: list | None = None  # the sentence's prices, read once and only if a length needs checking
         found = []
         for d in find_durations(s.text):
-            if _NOT_DURATION.search(s.text[max(0, d.start - 40):d.end + 40]):
+            # ihas: the re.I pattern run case-sensitively on lower-cased text (page.ihas), same answer, less work.
+            if ihas(_NOT_DURATION, s.text[max(0, d.start - 40):d.end + 40]):
                 continue
             if prices is None:
                 prices = find_money(s.text)
             if not _inside_price(d, prices):
                 found.append(d)
+        if not found:
+            continue
+        about_stay = ihas(_DURATION_CONTEXT, s.text, s.lower)
         ranged = [d for d in found if d.shape != "single"]
-        if ranged and bounded is None and (_DURATION_CONTEXT.search(s.text) or len(s.text) < 40):
+        if ranged and bounded is None and (about_stay or len(s.text) < 40):
             # "a minimum of 10 days, up to 30 days": both bounds from one sentence.
             bounded = _combine(ranged, s.text)
-            if re.search(r"\bno (?:maximum|upper limit|max\b)|\bas long as you (?:like|want)\b", s.text, re.I):
+            if ihas(_NO_MAXIMUM, s.text, s.lower):
                 bounded["max_weeks"] = None
-        for d in found:
-            if d.shape == "single" and _DURATION_CONTEXT.search(s.text) and single is None:
-                single = _combine([d], s.text)
+        if single is None and about_stay:
+            single = next((_combine([d], s.text) for d in found if d.shape == "single"), None)
     if bounded:
         return bounded
     tiers = sorted({f["weeks"] for f in fees if f["kind"] == "program" and f.get("weeks")})
@@ -186,10 +191,7 @@ _UNIT_WORD = re.compile(r"\b(?:weeks?|wks?|months?|mths?|days?|fortnights?|years
 
 def _length_sentences(page: Page) -> list:
     """Sentences that name a unit of time, in page order (the only ones a length can come from)."""
-    seen: dict[int, object] = {}
-    for sent, _ in scan(page, _UNIT_WORD, _UNIT_HINT):
-        seen.setdefault(id(sent), sent)
-    return list(seen.values())
+    return sentences_with(page, _UNIT_WORD, _UNIT_HINT)
 
 
 def _fmt(x: float) -> str:

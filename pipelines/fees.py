@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipelines.duration import find_durations
 from pipelines.money import CurrencyContext, Money, find_money
-from pipelines.page import Block, Page, block_sentences, split_sentences
+from pipelines.page import Block, Page, block_sentences, case_twin, fold_safe, ifinditer, ihas, isearch, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
@@ -76,6 +76,12 @@ _OTHER_PROGRAM = re.compile(r"\byou (?:may|might) also (?:like|enjoy)\b|"
 _PART_OF = re.compile(r"\b(?:includ\w*|of which|incl\.?)\s+(?:a |an |the )?$", re.I)
 _PLUS_ON_TOP = re.compile(r"\bplus\b|\bon top of\b|\bin addition to\b", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:from|starting at|as low as|only)\s*$", re.I)
+_FEE_OF = re.compile(r"\b(?:fee|price|cost)\s+(?:of|is)\b", re.I)
+_EXTRA_WEEKS = re.compile(r"\b(?:extra|additional|further)\s+weeks?\b", re.I)
+_EXTRA_OR_EACH_WEEK = re.compile(r"\b(?:extra|additional|further|each)\s+weeks?\b", re.I)
+_EACH_AFTER = re.compile(r"\s*each\b")
+_UNIT_BEFORE = re.compile(r"\b(week|month|day|night)s?\b[^.]*$", re.I)
+_BRACKET_AFTER = re.compile(r"\s*\(")
 
 
 @dataclass
@@ -178,15 +184,29 @@ def _window(text: str, money: Money, prev_end: int = 0, next_start: int | None =
 
 def _nearest(cues: list[tuple[str, re.Pattern[str]]], before: str, after: str,
              priority: dict[str, int] | None = None) -> str | None:
+    """The cue matching nearest the price: ending closest before it or starting closest after it (ties by
+    priority, then name). Only a cue's last match before and first match after can be its nearest."""
     best: tuple[int, int, str] | None = None
+    prio = priority or {}
+    low_before, low_after = before.lower(), after.lower()
+    # The cues are re.I patterns; their case-sensitive twins find the same spans in the lower-cased text at a
+    # third of the cost (page.case_twin).
+    folded = fold_safe(before, low_before) and fold_safe(after, low_after)
     for name, pat in cues:
-        for m in pat.finditer(before):
-            dist = len(before) - m.end()
-            cand = (dist, (priority or {}).get(name, 0), name)
+        twin = case_twin(pat) if folded else None
+        if twin is not None:
+            pat, text_before, text_after = twin, low_before, low_after
+        else:
+            text_before, text_after = before, after
+        last = None
+        for m in pat.finditer(text_before):
+            last = m  # the last match is the nearest
+        if last is not None:
+            cand = (len(before) - last.end(), prio.get(name, 0), name)
             best = cand if best is None or cand < best else best
-        for m in pat.finditer(after):
-            dist = m.start()
-            cand = (dist, (priority or {}).get(name, 0), name)
+        first = pat.search(text_after)
+        if first is not None:
+            cand = (first.start(), prio.get(name, 0), name)
             best = cand if best is None or cand < best else best
     return best[2] if best else None
 
@@ -197,7 +217,7 @@ def _kind(before: str, after: str, title: str = "") -> str:
     if specific == "extra" and title:
         # On an outreach programme's own page, the "outreach fee" is the program price.
         cue = _KIND_CUES[3][1]
-        words = {m.group(0).lower() for m in cue.finditer(before[-160:] + " " + after[:45])}
+        words = {m.group(0).lower() for m in ifinditer(cue, before[-160:] + " " + after[:45])}
         if words and all(w in title.lower() for w in words):
             return "program"
     return specific or "program"
@@ -207,24 +227,25 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
                  next_start: int | None = None, block_title: str = "") -> FeeMention | None:
     before, after = _window(sentence, money, prev_end, next_start, before=160)
     near_before, near_after = before[-45:], after[:30]
+    # ihas: the re.I patterns run case-sensitively on lower-cased text (page.ihas), same answers, less work.
     # Money the provider pays its host ("pays the hospital USD 40 a week") is not charged to the participant.
-    if (_PROVIDER_PAYS.search(before) or _SHARE_OF.search(after) or _OTHER_PROGRAM.search(sentence)
-            or _PART_OF.search(before)):
+    if (ihas(_PROVIDER_PAYS, before) or ihas(_SHARE_OF, after) or ihas(_OTHER_PROGRAM, sentence)
+            or ihas(_PART_OF, before)):
         return None
-    if _NOT_A_FEE.search(near_before + " " + near_after.split(".")[0][:20]):
+    if ihas(_NOT_A_FEE, near_before + " " + near_after.split(".")[0][:20]):
         return None
     # "Visa fees (about $50)" and the like are paid to third parties, not to the provider.
-    if (_THIRD_PARTY.search(near_before) and not re.search(r"\b(?:fee|price|cost)\s+(?:of|is)\b", near_before, re.I)
+    if (ihas(_THIRD_PARTY, near_before) and not ihas(_FEE_OF, near_before)
             and not _nearest(_KIND_CUES[:3], before, after)):
         return None
     kind = _kind(before, after, block_title)
-    if kind == "program" and _EXTRAS_HEADING.search(block.heading):
+    if kind == "program" and ihas(_EXTRAS_HEADING, block.heading):
         kind = "extra"  # a price in a list of what is not included is an optional extra
-    if kind == "extra" and re.search(r"\b(?:extra|additional|further)\s+weeks?\b", before[-40:] + after[:40], re.I):
+    if kind == "extra" and ihas(_EXTRA_WEEKS, before[-40:] + after[:40]):
         kind = "program"
     basis = _nearest(_BASIS_CUES, before[-60:], near_after) if kind == "program" else _nearest(
         _BASIS_CUES, near_before, near_after)
-    if basis is None and re.match(r"\s*each\b", after):
+    if basis is None and _EACH_AFTER.match(after):
         basis = _each_unit(before)
     explicit = basis is not None
     weeks = None
@@ -236,14 +257,14 @@ def _read_clause(sentence: str, money: Money, block: Block, ctx: CurrencyContext
             weeks = _tied_weeks(before[-35:], after[:35])
             if weeks is None and block.kind == "fact":
                 weeks = _tied_weeks(block.label, "")
-    summary = bool(_FROM_BEFORE.search(before)) and weeks is None
+    summary = ihas(_FROM_BEFORE, before) and weeks is None
     return FeeMention(money.amount, money.amount_max, money.currency or ctx.dollar, basis, kind, weeks,
                       _evidence(sentence, money), summary, explicit)
 
 
 def _each_unit(before: str) -> str | None:
     """'Additional weeks are £245 each': the unit named before the price."""
-    m = re.search(r"\b(week|month|day|night)s?\b[^.]*$", before, re.I)
+    m = isearch(_UNIT_BEFORE, before)
     if not m:
         return None
     return {"week": "per_week", "month": "per_month"}.get(m.group(1).lower(), "per_day")
@@ -252,14 +273,14 @@ def _each_unit(before: str) -> str | None:
 def _tied_weeks(before: str, after: str) -> float | None:
     """A single length right next to a total ("4 weeks: $2,450", "$1,450 for 4 weeks")."""
     # "$2,000 (4 weeks)": a length in brackets right after the price belongs to it.
-    order = ((after, False), (before, True)) if re.match(r"\s*\(", after) else ((before, True), (after, False))
+    order = ((after, False), (before, True)) if _BRACKET_AFTER.match(after) else ((before, True), (after, False))
     for text, near_end in order:
         ds = [d for d in find_durations(text) if d.shape == "single"]
         if not ds:
             continue
         d = ds[-1] if near_end else ds[0]
         gap = text[d.end:] if near_end else text[:d.start]
-        if len(gap) <= 25 and not re.search(r"[.;]", gap):
+        if len(gap) <= 25 and "." not in gap and ";" not in gap:
             return d.min_weeks
     return None
 
@@ -273,10 +294,10 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, 
             header = headers[col] if col < len(headers) else ""
             before, after = _window(cell, money)
             context_before = f"{label} {header} {before}" if col else before
-            if _NOT_A_FEE.search(before[-30:] + " " + after[:20]):
+            if ihas(_NOT_A_FEE, before[-30:] + " " + after[:20]):
                 continue
             kind = label_kind or _kind(context_before, after, title)
-            if re.search(r"\b(?:extra|additional|further|each)\s+weeks?\b", label, re.I):
+            if ihas(_EXTRA_OR_EACH_WEEK, label):
                 kind, basis = "program", "per_week"
             else:
                 basis = (_nearest(_BASIS_CUES, before[-30:], after[:30])

@@ -11,6 +11,7 @@ code using the page's context (the country of the placement, a stated
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -191,6 +192,24 @@ class Money:
     raw: str
 
 
+def _money(start: int, end: int, amount: float, amount_max: float | None, currency: str | None, raw: str) -> Money:
+    """Money(...) filled in directly: the frozen dataclass __init__ sets each field through object.__setattr__,
+    about three times the cost (keep in step with Money's fields; tests/test_page_speed.py checks)."""
+    money = _new(Money)
+    d = money.__dict__
+    d["start"] = start
+    d["end"] = end
+    d["amount"] = amount
+    d["amount_max"] = amount_max
+    d["currency"] = currency
+    d["raw"] = raw
+    return money
+
+
+_new = object.__new__
+_DEFAULT_CONTEXT = CurrencyContext()  # immutable, so one instance serves every call without a context
+_CODE_SET = frozenset(_CODES)
+
 _LOCAL_BY_COUNTRY = {"MX": "MXN", "PH": "PHP", "CO": "COP", "AR": "ARS", "CL": "CLP", "DO": "DOP", "ZM": "ZMW",
                      "MW": "MWK", "CU": "CUP", "UY": "UYU"}
 _RAND_COUNTRIES = {"ZA", "SZ", "LS", "NA", "BW"}
@@ -235,27 +254,29 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
 
 
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_SPACED_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?")
+_INDIAN_GROUPING = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?")
 
 
 def parse_amount(num: str) -> float | None:
     """A number as written on a price ("1,250", "1.250,00", "18 500") in main units."""
     cleaned = num.replace("\u00a0", " ").replace("\u202f", " ").replace("'", ",").strip()
-    # Spaced thousands ("18 500") are unambiguous; price-parser does not join them.
-    if re.fullmatch(r"\d{1,3}(?: \d{3})+(?:[.,]\d{1,2})?", cleaned):
-        cleaned = cleaned.replace(" ", "")
-    if " " in cleaned:
-        return None
-    # Indian grouping ("1,40,000"): commas every two digits before the last three.
-    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?", cleaned):
-        cleaned = cleaned.replace(",", "")
     # Most prices are plain ASCII digits ("1490") or comma thousands ("1,490"), which price-parser reads as
-    # the integer they spell; reading them directly skips its currency and separator guessing (several
-    # regex passes per number). Anything else (decimals, dots, apostrophes, other digits) still goes to it.
+    # the integer they spell (and neither the spaced nor the Indian grouping below applies to): reading them
+    # directly skips its currency and separator guessing, several regex passes per number.
     if cleaned.isascii():
         if cleaned.isdigit():
             return float(cleaned)
         if _COMMA_THOUSANDS.fullmatch(cleaned):
             return float(cleaned.replace(",", ""))
+    # Spaced thousands ("18 500") are unambiguous; price-parser does not join them.
+    if _SPACED_THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(" ", "")
+    if " " in cleaned:
+        return None
+    # Indian grouping ("1,40,000"): commas every two digits before the last three.
+    if _INDIAN_GROUPING.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
     price = Price.fromstring(cleaned)
     if price.amount is None:
         return None
@@ -268,7 +289,7 @@ def parse_amount(num: str) -> float | None:
 
 def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
     s = sign.strip()
-    if s.upper() in _CODES and s.isupper():
+    if s.isupper() and s.upper() in _CODE_SET:
         return s.upper()
     low = s.lower()
     if low in _WORDS:
@@ -301,20 +322,57 @@ def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
     return None
 
 
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", re.I)
+
+
 def _is_range(text: str, start: int, tail: re.Match[str], currency: str, ctx: CurrencyContext) -> bool:
     """'$5 to $15' is one range; '$50 and $300 as a deposit' or 'KES 30,000 and TZS 400,000' are two prices."""
-    if tail.group("conn") == "and" and not re.search(r"\bbetween\s*$", text[max(0, start - 12):start], re.I):
+    if tail.group("conn") == "and" and not _BETWEEN_BEFORE.search(text[max(0, start - 12):start]):
         return False
     upper_sign = (tail.group("sign") or tail.group("code") or "").strip()
     return not upper_sign or currency_of(upper_sign, ctx) in (currency, None)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+# How far before its first digit a mention can start: the longest sign or code, then the one space \s? allows.
+_LEAD = max(len(sign) for sign in [*_SYMBOLS, *_CODES]) + 1
+# The characters a mention can start with besides a digit (\d, str.isdecimal): those of the signs and codes.
+_FIRST_CHARS = frozenset(sign[0] for sign in [*_SYMBOLS, *_CODES])
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """What _MONEY_RE.finditer(text) yields, with the pattern tried only where a mention can start.
+
+    Every mention has a digit at most _LEAD characters after its start, so only the positions up to _LEAD
+    before each digit are tried, in order, with match(): the same leftmost matches finditer finds, without
+    running the pattern's hundred-odd signs and codes at every character of the sentence (most of the cost
+    of a price-free clause).
+    """
+    pos = 0  # where finditer would resume: the end of the last match
+    tried = -1  # the last start position tried
+    for digit in _ANY_DIGIT.finditer(text):
+        d = digit.start()
+        if d < pos:
+            continue
+        for start in range(max(pos, tried + 1, d - _LEAD), d + 1):
+            # A mention starts with a sign, a code or a digit: other characters cannot start one.
+            if text[start] not in _FIRST_CHARS and not text[start].isdecimal():
+                continue
+            m = _MONEY_RE.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            tried = d
+
+
 def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
     """Every price mention in `text`, ranges folded into one Money with amount_max."""
-    ctx = ctx or CurrencyContext()
+    ctx = ctx or _DEFAULT_CONTEXT
     out: list[Money] = []
     covered = 0
-    for m in _MONEY_RE.finditer(text):
+    for m in _money_matches(text):
         if m.start() < covered:  # the upper end of a range already read
             continue
         sign = m.group("pre") or m.group("post") or ""
@@ -343,5 +401,5 @@ def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
                 amount_max = hi
                 end = tail.end()
         covered = end
-        out.append(Money(m.start(), end, amount, amount_max, currency, text[m.start() : end]))
+        out.append(_money(m.start(), end, amount, amount_max, currency, text[m.start() : end]))
     return out

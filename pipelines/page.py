@@ -121,16 +121,38 @@ class Block:
     label: str = ""  # key-facts label, or the first cell of a table row
     index: int = 0
 
-    @property
+    @cached_property
     def lower(self) -> str:
         return self.text.lower()
 
-    @property
+    @cached_property  # asked of every block by several extractors
     def is_fact(self) -> bool:
         """A key fact: a dt/dd pair, a label/value tile, or a two-cell table row with a short label."""
         if self.kind == "fact":
             return True
         return self.kind == "row" and len(self.cells) == 2 and 0 < len(self.cells[0]) <= 30
+
+
+_new = object.__new__
+
+
+def _block(text: str, tag: str, heading: str, cells: tuple[str, ...], kind: str, label: str, index: int) -> Block:
+    """Block(text, tag, heading, cells, kind, label, index), filled in directly: the frozen dataclass __init__ sets
+    each field through object.__setattr__, about three times the cost, and a page makes dozens of blocks.
+    Keep in step with Block's fields (tests/test_page_speed.py checks)."""
+    block = _new(Block)
+    d = block.__dict__
+    d["text"] = text
+    d["tag"] = tag
+    d["heading"] = heading
+    d["cells"] = cells
+    d["kind"] = kind
+    d["label"] = label
+    d["index"] = index
+    # The cached properties, filled now: cached_property takes a lock on first use, dearer than computing them.
+    d["lower"] = text.lower()
+    d["is_fact"] = kind == "fact" or (kind == "row" and len(cells) == 2 and 0 < len(cells[0]) <= 30)
+    return block
 
 
 @dataclass
@@ -234,8 +256,9 @@ def _read_head(root: etree._Element, page: Page) -> None:
 
 _JSONLD = JsonLdExtractor()
 _MICRODATA = LxmlMicrodataExtractor()
-# Selecting the attribute, not the element that has it, is about four times faster (no predicate per element).
-_HAS_ITEMSCOPE = etree.XPath("boolean(//@itemscope)")
+# Selecting the attribute, not the element that has it, is about four times faster (no predicate per element),
+# and stepping through elements only (not text nodes) a little faster again. Elements all sit under the root.
+_HAS_ITEMSCOPE = etree.XPath("boolean(descendant-or-self::*/@itemscope)")
 
 
 def _microdata(root: etree._Element) -> list[dict]:
@@ -269,7 +292,10 @@ def _as_jsonld(item: dict) -> dict:
 def _jsonld(root: etree._Element) -> list[dict]:
     """JSON-LD items via extruct, on the tree already parsed (no second parse); @graph flattened."""
     try:
-        raw = _JSONLD.extract_items(root)
+        # extruct finds the scripts with an XPath predicate on every element; lxml's C-level tag iteration finds
+        # the same scripts (in document order) for less, and extruct then reads each one as before.
+        raw = [item for node in root.iter("script") if node.get("type") == "application/ld+json"
+               for item in _JSONLD.extract_items(node)]
     except Exception:  # extruct raises on JSON it cannot repair; a page's bad markup is not our failure
         return []
     out: list[dict] = []
@@ -590,9 +616,9 @@ def _blocks(body: etree._Element) -> list[Block]:
     heading = ""
     pending_label = ""
 
-    def add(text: str, tag: str, **kw: object) -> None:
+    def add(text: str, tag: str, cells: tuple[str, ...] = (), kind: str = "text", label: str = "") -> None:
         if text:
-            blocks.append(Block(text=text, tag=tag, heading=heading, index=len(blocks), **kw))  # type: ignore[arg-type]
+            blocks.append(_block(text, tag, heading, cells, kind, label, len(blocks)))
 
     tab_titles: list[str] = []
 
@@ -738,26 +764,41 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
 _LV_CLASS = re.compile(r"label|title|key|name|term|value|amount|price|weeks|duration|heading|caption|fact|meta", re.I)
 
 
-# Split after . ! ? unless the period ends a title or abbreviation ("Dr. Upendo", "approx. 4 weeks").
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
+# Split after . ! ? and the spaces that follow, before a capital, digit, quote or bracket, unless the period ends a
+# title or abbreviation ("Dr. Upendo", "approx. 4 weeks"). The pattern starts at the end mark and captures the
+# spaces: a leading character class lets the regex engine skip to candidates, where a look-behind ("(?<=[.!?])\s+")
+# would be tried at every position, at twice the cost.
+_SENT_BREAK = re.compile(r"[.!?](\s+)(?=[A-Z0-9\"“‘(])")
 # A full stop that ends a title or abbreviation does not end the sentence ("Dr. Upendo", "Rs. 7,500").
 _ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|No|approx|e\.g|i\.e|incl|Rs|min|max|ca)\.$")
 
 
+def _ends_abbreviation(part: str) -> bool:
+    """_ABBREVIATION_END.search(part), looking only at the end, the only place it can match."""
+    if not part.endswith((".", ".\n")):  # "$" also matches before a final newline
+        return False
+    # The longest alternative ("approx.") with that newline is 8 characters; \b still sees the one before.
+    return _ABBREVIATION_END.search(part, max(0, len(part) - 9)) is not None
+
+
 def split_sentences(text: str) -> list[str]:
-    # Most blocks (list items, table rows, facts) hold one sentence: skip the regex when no end mark is inside.
-    if not _MAYBE_SPLIT.search(text):
-        return [text.strip()] if text.strip() else []
     out: list[str] = []
-    for part in _SENT_SPLIT.split(text):
-        if out and _ABBREVIATION_END.search(out[-1]):
+    prev = 0
+    for m in _SENT_BREAK.finditer(text):
+        part = text[prev:m.start(1)]
+        if out and _ends_abbreviation(out[-1]):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)
+        prev = m.end()
+    part = text[prev:]
+    if out and _ends_abbreviation(out[-1]):
+        out[-1] = f"{out[-1]} {part}"
+    else:
+        out.append(part)
     return [part.strip() for part in out if part.strip()]
 
 
-_MAYBE_SPLIT = re.compile(r"[.!?]\s")
 
 
 @dataclass(frozen=True)
@@ -770,12 +811,22 @@ class Sentence:
         return self.text.lower()
 
 
+def _sentence(text: str, block: Block) -> Sentence:
+    """Sentence(text, block) filled in directly, as `_block` does (keep in step with Sentence's fields)."""
+    sentence = _new(Sentence)
+    d = sentence.__dict__
+    d["text"] = text
+    d["block"] = block
+    d["lower"] = text.lower()  # the cached property, filled now (see _block)
+    return sentence
+
+
 def sentences(page: Page) -> list[Sentence]:
     """The program's own text cut into sentences, each knowing its block and section."""
     cached = page.__dict__.get("_sentences")
     if cached is not None:
         return cached
-    out = [Sentence(part, b) for b in page.blocks if b.kind != "heading" for part in split_sentences(b.text)]
+    out = [_sentence(part, b) for b in page.blocks if b.kind != "heading" for part in split_sentences(b.text)]
     page.__dict__["_sentences"] = out
     return out
 
@@ -804,24 +855,25 @@ def hint(*literals: str) -> re.Pattern[str]:
         by_first.setdefault(lit[0], []).append(re.escape(lit[1:]))
     pattern = re.compile("|".join(re.escape(first) + (f"(?:{'|'.join(rest)})" if len(rest) > 1 else rest[0])
                                   for first, rest in by_first.items()))
-    _LITERALS[pattern] = tuple(literals)
+    _LITERALS[id(pattern)] = (pattern, tuple(literals))
     return pattern
 
 
 # Prefilters as literal tuples: from hint(), or read off a flat alternation of plain words ("visa|permit|...").
-_LITERALS: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Keyed by id(), with the pattern kept alive in the value: hashing a compiled pattern hashes its whole program.
+_LITERALS: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 _REGEX_META = re.compile(r"[\\.^$*+?{}\[\]()]")
 
 
 def _literals(prefilter: re.Pattern[str]) -> tuple[str, ...] | None:
     """The literals a prefilter stands for, or None when it is more than an alternation of plain words."""
-    try:
-        return _LITERALS[prefilter]
-    except KeyError:
-        pass
+    known = _LITERALS.get(id(prefilter))
+    if known is not None:
+        return known[1]
     parts = prefilter.pattern.split("|")
     plain = (prefilter.flags == re.UNICODE and all(parts) and not any(_REGEX_META.search(p) for p in parts))
-    _LITERALS[prefilter] = lits = tuple(parts) if plain else None
+    lits = tuple(parts) if plain else None
+    _LITERALS[id(prefilter)] = (prefilter, lits)
     return lits
 
 
@@ -896,7 +948,7 @@ def _hit_sentences(page: Page, j: _Joined, literals: tuple[str, ...]) -> list[in
 
 
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
-_CASE_SENSITIVE: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+_CASE_SENSITIVE: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}  # by id(), as _LITERALS
 
 
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -906,11 +958,11 @@ def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     every character it compares. Escapes (\\S, \\W, \\B, \\N{...}) and group names keep their case; a pattern
     with inline flags, non-ASCII letters or a character range that is not all one case is left alone.
     """
-    try:
-        return _CASE_SENSITIVE[pattern]
-    except KeyError:
-        pass
-    _CASE_SENSITIVE[pattern] = result = _lower_pattern(pattern)
+    known = _CASE_SENSITIVE.get(id(pattern))
+    if known is not None:
+        return known[1]
+    result = _lower_pattern(pattern)
+    _CASE_SENSITIVE[id(pattern)] = (pattern, result)
     return result
 
 
@@ -992,6 +1044,55 @@ def _escaped_char(escape: str) -> str | None:
         return None
 
 
+def _fold_safe(text: str, lower: str) -> bool:
+    """Whether a case-sensitive twin on `lower` matches as its re.I original does on `text`."""
+    return len(lower) == len(text) and (text.isascii() or not any(c in text for c in _FOLD_UNSAFE))
+
+
+def case_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The case-sensitive twin of a re.I pattern (see `_case_sensitive`): on lower-cased text for which
+    `fold_safe` holds, it matches exactly the spans the pattern matches on the original text."""
+    return _case_sensitive(pattern)
+
+
+fold_safe = _fold_safe
+
+
+def isearch(pattern: re.Pattern[str], text: str, lower: str | None = None) -> re.Match[str] | None:
+    """pattern.search(text), for a re.I pattern run as its case-sensitive twin on the lower-cased text (exact, see
+    `_case_sensitive`, and two to three times faster); `lower` is text.lower() when the caller has it."""
+    fast = _case_sensitive(pattern)
+    if fast is not None:
+        low = text.lower() if lower is None else lower
+        if _fold_safe(text, low):
+            hit = fast.search(low)
+            if hit is None:
+                return None
+            m = pattern.match(text, hit.start())
+            if m is not None and m.end() == hit.end():
+                return m
+    return pattern.search(text)
+
+
+def ihas(pattern: re.Pattern[str], text: str, lower: str | None = None) -> bool:
+    """bool(pattern.search(text)) by way of the case-sensitive twin, as `isearch`."""
+    fast = _case_sensitive(pattern)
+    if fast is not None:
+        low = text.lower() if lower is None else lower
+        if _fold_safe(text, low):
+            return fast.search(low) is not None
+    return pattern.search(text) is not None
+
+
+def ifinditer(pattern: re.Pattern[str], text: str, lower: str | None = None) -> list[re.Match[str]]:
+    """list(pattern.finditer(text)), found by way of the case-sensitive twin as in `isearch`."""
+    fast = _case_sensitive(pattern)
+    low = text.lower() if lower is None and fast is not None else lower
+    if fast is None or not _fold_safe(text, low):  # type: ignore[arg-type]
+        return list(pattern.finditer(text))
+    return _sentence_matches(pattern, fast, text, low)  # type: ignore[arg-type]
+
+
 def _sentence_matches(pattern: re.Pattern[str], fast: re.Pattern[str] | None, text: str,
                       lower: str) -> list[re.Match[str]]:
     """pattern.finditer(text), found with the case-sensitive twin on the lower-cased text when there is one.
@@ -1035,6 +1136,26 @@ def scan(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str] | None
         start = j.starts[idx]
         yield from ((sent, m) for m in _sentence_matches(pattern, fast, sent.text,
                                                          j.lower[start:start + len(sent.text)]))
+
+
+def sentences_with(page: Page, pattern: re.Pattern[str], prefilter: re.Pattern[str]) -> list[Sentence]:
+    """The sentences in which `pattern` matches at least once, in page order: the sentences `scan` would yield
+    matches from, without building the matches."""
+    sents = sentences(page)
+    j = _joined_page(page)
+    literals = _literals(prefilter) if j.same_length else None
+    hits = _regex_hits(j, prefilter) if literals is None else _hit_sentences(page, j, literals)
+    fast = _case_sensitive(pattern) if j.fold_safe else None
+    out = []
+    for idx in hits:
+        sent = sents[idx]
+        if fast is not None:
+            start = j.starts[idx]
+            if fast.search(j.lower[start:start + len(sent.text)]) is not None:
+                out.append(sent)
+        elif pattern.search(sent.text) is not None:
+            out.append(sent)
+    return out
 
 
 def _regex_hits(j: _Joined, prefilter: re.Pattern[str]) -> Iterator[int]:
