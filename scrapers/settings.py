@@ -34,6 +34,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # Hard ceiling per site; Scrapy's default (8) is more than a small provider needs and the
 # field notes show one-site crawls are capped by this value anyway.
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# A provider's crawl_delay (providers registry) is a DOWNLOAD_SLOTS delay; Scrapy's
+# AutoThrottle would lower it on a fast site, this subclass keeps it as the slot's floor.
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scrapers.throttle.ProviderAutoThrottle": 0,
+}
 
 # --- Robustness ---------------------------------------------------------------------
 # Scrapy's default 180 s lets one dead server hold a slot for three minutes.

@@ -14,12 +14,19 @@ here, built on Scrapy's own machinery:
   are folded by canonicalising every URL before it is requested (scrapers.urls) and by
   the scheduler's dupefilter, depth is tracked in request meta.
 
+Per-provider settings (the providers registry of catalog/providers.py) arrive as the
+`providers` spider argument, a JSON object mapping each start URL to its provider's
+name, allowed hosts, program-URL patterns, page budget, depth limit, default currency
+and crawl delay (see ProviderSpider).
+
 The page item is the plain dict of docs/ARCHITECTURE.md; nothing here imports
 pipelines/ or catalog/.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,7 +59,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from twisted.python.failure import Failure
 
-__all__ = ["HTML_CONTENT_TYPES", "STATS_PREFIX", "ProviderSpider", "describe_failure"]
+__all__ = ["HTML_CONTENT_TYPES", "STATS_PREFIX", "ProviderSpider", "describe_failure", "error_kind"]
 
 # Only these Content-Types become page items; everything else is counted and dropped.
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -91,14 +98,67 @@ _A_HREFS = "//a/@href | //area/@href"
 
 @dataclass
 class _Start:
-    """Crawl state of one start URL: its site, the hosts that count as that site, its budget."""
+    """Crawl state of one start URL: its site, the hosts that count as that site, its budget,
+    and the settings of its provider when it came from the registry (None: the spider's own)."""
 
     url: str
     site: str
-    hosts: set[str] = field(default_factory=set)
+    hosts: set[str] = field(default_factory=set)  # netlocs (host[:port]) of the site
     pages: int = 0
     sitemaps_requested: bool = False
     unfolded: str | None = None  # the start URL with its index.html, if it had one
+    any_port_hosts: set[str] = field(default_factory=set)  # allowed host names given without a port
+    provider: str | None = None
+    patterns: tuple[re.Pattern[str], ...] = ()  # program-URL patterns; empty = every page is a candidate
+    max_pages: int | None = None
+    depth: int | None = None
+    currency: str | None = None
+    crawl_delay: float | None = None
+
+    def allows(self, netloc: str) -> bool:
+        """Whether a URL with this netloc belongs to the site (same-site links, sitemaps, canonicals)."""
+        if netloc in self.hosts:
+            return True
+        if not self.any_port_hosts:
+            return False
+        host = netloc.rsplit(":", 1)[0] if ":" in netloc and not netloc.endswith("]") else netloc
+        return host in self.any_port_hosts
+
+    def is_candidate(self, url: str) -> bool:
+        """Whether a page at `url` may be a program page, by the provider's program-URL patterns."""
+        return not self.patterns or any(p.search(url) for p in self.patterns)
+
+
+def _provider_settings(value: str | dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The `providers` argument (JSON text or a dict): start URL -> settings, keys canonical."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as e:
+            raise ValueError(f"providers must be a JSON object: {e}") from None
+    if not isinstance(value, dict):
+        raise ValueError("providers must be a JSON object mapping start URLs to settings")
+    settings: dict[str, dict[str, Any]] = {}
+    for url, config in value.items():
+        if not is_http_url(str(url)) or not isinstance(config, dict):
+            raise ValueError(f"providers: bad entry for {url!r}: need an http(s) URL and an object of settings")
+        try:
+            patterns = tuple(re.compile(str(p)) for p in config.get("program_url_patterns") or ())
+        except re.error as e:
+            raise ValueError(f"providers: {url}: bad program URL pattern: {e}") from None
+        delay = config.get("crawl_delay")
+        settings[canonicalize(str(url))] = {
+            "provider": str(config["provider"]) if config.get("provider") else None,
+            "hosts": [str(h).lower() for h in config.get("allowed_hosts") or ()],
+            "patterns": patterns,
+            "max_pages": _optional_int(config.get("max_pages"), f"providers: {url}: max_pages"),
+            "depth": _optional_int(config.get("depth"), f"providers: {url}: depth"),
+            "currency": str(config["currency"]).upper() if config.get("currency") else None,
+            "crawl_delay": None if delay is None else float(delay),
+        }
+    return settings
 
 
 def _split_start_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -122,6 +182,23 @@ def _optional_int(value: int | str | None, name: str) -> int | None:
     if number < 0:
         raise ValueError(f"{name} must not be negative, got {number}")
     return number
+
+
+def error_kind(failure: Failure) -> str | None:
+    """The kind a failed page fetch is counted under (`internscope/errors/<kind>`), or None when
+    it is no error (a request robots.txt or a middleware chose not to make)."""
+    exc = failure.value
+    if isinstance(exc, IgnoreRequest) and not isinstance(exc, HttpError):
+        return None
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, DownloadConnectionRefusedError | TxConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(exc, CannotResolveHostError | DNSLookupError):
+        return "dns"
+    if isinstance(exc, DownloadTimeoutError | TxTimeoutError):
+        return "timeout"
+    return type(exc).__name__
 
 
 def describe_failure(failure: Failure) -> str:
@@ -155,8 +232,15 @@ class ProviderSpider(SitemapSpider):
     * `use_sitemaps` / `follow_links`: turn either discovery method off.
 
     Spider arguments: `start_urls` (comma-separated string or list), `max_pages` (per
-    start URL, 0 = unlimited; default INTERNSCOPE_MAX_PAGES) and `depth` (link depth, 0 =
-    unlimited; default DEPTH_LIMIT).
+    start URL, 0 = unlimited; default INTERNSCOPE_MAX_PAGES), `depth` (link depth, 0 =
+    unlimited; default DEPTH_LIMIT) and `providers`: JSON (or a dict) mapping start URLs to
+    their provider's settings, each optional: `provider` (name), `allowed_hosts` (host names,
+    any port, or host:port; the start URL's own host is always allowed), `program_url_patterns`
+    (regexes searched in the canonical URL: a page matching none is still fetched and its
+    links followed, but no item is emitted for it), `max_pages` and `depth` (win over the
+    arguments above for that start URL), `currency` (put on its items as `default_currency`)
+    and `crawl_delay` (seconds between requests to its hosts: a DOWNLOAD_SLOTS delay that
+    scrapers.throttle.ProviderAutoThrottle never lowers). Start URLs default to its keys.
     """
 
     start_urls: list[str] = []
@@ -170,9 +254,13 @@ class ProviderSpider(SitemapSpider):
         start_urls: str | Iterable[str] | None = None,
         max_pages: int | str | None = None,
         depth: int | str | None = None,
+        providers: str | dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        provider_settings = _provider_settings(providers)
+        if start_urls is None and provider_settings:
+            start_urls = list(provider_settings)
         raw_urls = _split_start_urls(start_urls if start_urls is not None else type(self).start_urls)
         if not raw_urls:
             raise ValueError(f"spider {self.name!r} needs start URLs: -a start_urls=http://...")
@@ -187,11 +275,20 @@ class ProviderSpider(SitemapSpider):
                 continue
             parts = urlsplit(url)
             unfolded = canonicalize(raw, fold_index=False)
+            config = provider_settings.get(url, {})
+            hosts = config.get("hosts") or []
             self._starts[url] = _Start(
                 url=url,
                 site=f"{parts.scheme}://{parts.netloc}",
-                hosts={parts.netloc},
+                hosts={parts.netloc, *(h for h in hosts if ":" in h and not h.endswith("]"))},
                 unfolded=unfolded if unfolded != url else None,
+                any_port_hosts={h for h in hosts if ":" not in h or h.endswith("]")},
+                provider=config.get("provider"),
+                patterns=config.get("patterns") or (),
+                max_pages=config.get("max_pages"),
+                depth=config.get("depth"),
+                currency=config.get("currency"),
+                crawl_delay=config.get("crawl_delay"),
             )
         self.start_urls = list(self._starts)
         # Canonical URLs already requested: the frontier's own dedupe, so the page budget
@@ -219,6 +316,31 @@ class ProviderSpider(SitemapSpider):
             if self._max_pages_arg is not None
             else settings.getint("INTERNSCOPE_MAX_PAGES", DEFAULT_MAX_PAGES)
         )
+        if not settings.frozen:
+            self._apply_provider_settings(settings)
+
+    def _apply_provider_settings(self, settings: BaseSettings) -> None:
+        # DepthMiddleware knows one limit for the whole crawl: it must let through the deepest
+        # a provider allows, while this spider applies each start URL's own limit.
+        depths = [self.depth_limit, *(s.depth for s in self._starts.values() if s.depth is not None)]
+        needed = 0 if 0 in depths else max(depths)
+        if needed != settings.getint("DEPTH_LIMIT"):
+            priority = max(settings.getpriority("DEPTH_LIMIT") or 0, SETTINGS_PRIORITIES["spider"])
+            settings.set("DEPTH_LIMIT", needed, priority=priority)
+        # A provider's crawl delay is the delay of the download slots of its hosts (Scrapy keys
+        # slots by host name); two providers sharing a host get the larger delay.
+        slots = {key: dict(value) for key, value in settings.getdict("DOWNLOAD_SLOTS").items()}
+        for start in self._starts.values():
+            if start.crawl_delay is None:
+                continue
+            names = {h.rsplit(":", 1)[0] if not h.endswith("]") else h for h in start.hosts} | start.any_port_hosts
+            for name in names:
+                name = name.strip("[]")
+                slot = slots.setdefault(name, {})
+                slot["delay"] = max(float(slot.get("delay", 0.0)), start.crawl_delay)
+        if slots != settings.getdict("DOWNLOAD_SLOTS"):
+            priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["spider"])
+            settings.set("DOWNLOAD_SLOTS", slots, priority=priority)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -247,7 +369,7 @@ class ProviderSpider(SitemapSpider):
         if start is not None:
             return start
         netloc = urlsplit(_canonical(response_or_request.url)).netloc
-        owner = next((s for s in self._starts.values() if netloc in s.hosts), None)
+        owner = next((s for s in self._starts.values() if s.allows(netloc)), None)
         return owner if owner is not None else next(iter(self._starts.values()))
 
     def _page_request(self, url: str, start: _Start, depth: int, *, via: str = "link") -> Request | None:
@@ -259,16 +381,18 @@ class ProviderSpider(SitemapSpider):
         canon, netloc, denied = classified
         if canon in self._seen:
             return None  # checked first: on a real site most links are already known
-        if netloc not in start.hosts:
+        if not start.allows(netloc):
             self._count(f"{via}s_offsite")
             return None
         if denied:
             self._count("skipped_extension")
             return None
-        if self.depth_limit and depth > self.depth_limit:
+        depth_limit = self._depth_limit(start)
+        if depth_limit and depth > depth_limit:
             self._count("depth_limited")
             return None
-        if self.max_pages and start.pages >= self.max_pages:
+        max_pages = start.max_pages if start.max_pages is not None else self.max_pages
+        if max_pages and start.pages >= max_pages:
             self._count("page_limit_reached")
             self._incomplete(start, "page limit reached")
             return None
@@ -280,9 +404,15 @@ class ProviderSpider(SitemapSpider):
             meta[META_UNFOLDED] = unfolded
         return Request(canon, callback=self.parse, errback=self._page_failed, meta=meta)
 
+    def _depth_limit(self, start: _Start) -> int:
+        return start.depth if start.depth is not None else self.depth_limit
+
     # -- discovery -------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        providers = sorted({s.provider for s in self._starts.values() if s.provider})
+        if providers:
+            self._stats.set_value(STATS_PREFIX + "providers", providers)
         for start in self._starts.values():
             self._count("start_urls")
             start.pages += 1
@@ -300,7 +430,7 @@ class ProviderSpider(SitemapSpider):
         start.sitemaps_requested = True
         urls = [f"{start.site}/robots.txt", f"{start.site}/sitemap.xml"]
         for url in self.sitemap_urls:
-            if is_http_url(url) and urlsplit(_canonical(url)).netloc in start.hosts:
+            if is_http_url(url) and start.allows(urlsplit(_canonical(url)).netloc):
                 urls.append(_canonical(url))
         for url in urls:
             yield Request(
@@ -320,7 +450,7 @@ class ProviderSpider(SitemapSpider):
         requests: list[Request] = []
         for request in super()._parse_sitemap(response):
             if request.callback == self._parse_sitemap:
-                if is_http_url(request.url) and urlsplit(_canonical(request.url)).netloc in start.hosts:
+                if is_http_url(request.url) and start.allows(urlsplit(_canonical(request.url)).netloc):
                     # depth_reset: a sitemap is a listing, not a link hop (DepthMiddleware, 2.18+)
                     requests.append(
                         request.replace(
@@ -337,7 +467,8 @@ class ProviderSpider(SitemapSpider):
         return requests
 
     def _links(self, response: TextResponse, base: str, start: _Start, depth: int) -> Iterator[Request]:
-        if self.depth_limit and depth >= self.depth_limit:
+        depth_limit = self._depth_limit(start)
+        if depth_limit and depth >= depth_limit:
             return
         base_parts = urlsplit(base)
         base_origin = f"{base_parts.scheme}://{base_parts.netloc}"
@@ -364,7 +495,7 @@ class ProviderSpider(SitemapSpider):
             if not is_http_url(url):
                 return None
             canon = _canonical(url)
-            if urlsplit(canon).netloc not in start.hosts or has_denied_extension(canon):
+            if not start.allows(urlsplit(canon).netloc) or has_denied_extension(canon):
                 return None  # cross-site canonicals are syndication hints, not duplicates here
             return canon
         return None
@@ -384,8 +515,8 @@ class ProviderSpider(SitemapSpider):
         return isinstance(response, HtmlResponse)
 
     def page_item(self, response: TextResponse, url: str, depth: int, start: _Start) -> dict[str, Any]:
-        """The page item of docs/ARCHITECTURE.md."""
-        return {
+        """The page item of docs/ARCHITECTURE.md (`default_currency` only when the provider gives one)."""
+        item = {
             "url": url,
             "fetched_url": response.url,
             "status": response.status,
@@ -397,6 +528,17 @@ class ProviderSpider(SitemapSpider):
             "depth": depth,
             "site": start.site,
         }
+        if start.currency:
+            item["default_currency"] = start.currency
+        return item
+
+    def _emit(self, item: dict[str, Any], start: _Start) -> Iterator[dict[str, Any]]:
+        """Yield the item unless the provider's program-URL patterns rule its page out."""
+        if not start.is_candidate(item["url"]):
+            self._count("pages_outside_patterns")
+            return
+        self._count("pages_html")
+        yield item
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         start = self._start_for(response)
@@ -408,7 +550,7 @@ class ProviderSpider(SitemapSpider):
             # site really lives on: its links count as same-site too.
             start.hosts.add(netloc)
             yield from self._sitemap_requests(start)
-        elif netloc not in start.hosts:
+        elif not start.allows(netloc):
             self._count("offsite_redirects")
             yield from self._fallback(response.request)
             return
@@ -441,8 +583,7 @@ class ProviderSpider(SitemapSpider):
                 yield Request(canonical, callback=self.parse, errback=self._page_failed, meta=meta)
             # else: the canonical page is already fetched or on its way; this copy is dropped
         else:
-            self._count("pages_html")
-            yield item
+            yield from self._emit(item, start)
         if self.follow_links:
             # Duplicates are followed too: a region-switcher copy may be the only way in
             # to some pages, and the frontier's dedupe makes repeat links free.
@@ -452,8 +593,7 @@ class ProviderSpider(SitemapSpider):
         """Emit the duplicate page's item when its rel=canonical target cannot be used."""
         if request is not None and META_FALLBACK_ITEM in request.meta:
             self._count("canonical_fallbacks")
-            self._count("pages_html")
-            yield request.meta[META_FALLBACK_ITEM]
+            yield from self._emit(request.meta[META_FALLBACK_ITEM], self._start_for(request))
 
     # -- failures --------------------------------------------------------------------
 
@@ -476,6 +616,9 @@ class ProviderSpider(SitemapSpider):
             )
             return
         reason = describe_failure(failure)
+        kind = error_kind(failure)
+        if kind is not None:
+            self._count(f"errors/{kind}")
         gone_for_good = failure.check(HttpError) and failure.value.response.status in (404, 410)
         if not gone_for_good and not failure.check(IgnoreRequest):
             # A page that could not be fetched may still exist: the run saw less than the whole site.
