@@ -23,7 +23,10 @@ import sqlite_utils
 
 from catalog import cli_analyst
 from catalog.cli_common import CliError, Group, db_option, money, one_line, open_read, open_write
+from catalog.crawlstats import ProgressLine, log_event
 from catalog.db import CatalogError, open_catalog
+from catalog.lock import catalog_write_lock
+from catalog.providers import PROVIDERS_ENV, Provider, load_registry
 from catalog.queries import (
     EXPORT_FIELDS,
     ProgramFilter,
@@ -49,22 +52,54 @@ for _command in cli_analyst.COMMANDS:
 # ---------------------------------------------------------------- crawl
 
 
+# Exit status of a crawl whose registry had bad entries (the good ones were crawled and finished);
+# 1 and 2 are catalog.crawl's (crawl failed, worker failed), 75 a catalog locked by another writer.
+EXIT_BAD_REGISTRY = 3
+
+
 @main.command()
-@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
 @db_option
+@click.option(
+    "--providers",
+    "providers_file",
+    envvar=PROVIDERS_ENV,
+    show_envvar=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Crawl the providers of this registry (TOML) instead of start URLs.",
+)
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only this provider of the registry (repeatable).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Page limit per start URL.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth limit.")
-@click.option("--quiet", is_flag=True, help="Only warnings and errors from the crawler.")
+@click.option("--quiet", is_flag=True, help="No crawl log and no progress line (for cron).")
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Live progress line on stderr [default: when stderr is a terminal and not --quiet].",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the crawl's log here as JSON lines (also with --quiet).",
+)
 @click.pass_context
 def crawl(
     ctx: click.Context,
     urls: tuple[str, ...],
     db_path: Path,
+    providers_file: Path | None,
+    only: tuple[str, ...],
     max_pages: int | None,
     depth: int | None,
     quiet: bool,
+    show_progress: bool | None,
+    log_file: Path | None,
 ) -> None:
-    """Crawl provider sites from their start URLs into the catalog."""
+    """Crawl provider sites into the catalog, from start URLs or from a providers registry."""
     try:
         # importlib (not `from catalog import crawl`) so sys.modules decides, which
         # is also how tests substitute the crawler.
@@ -72,7 +107,30 @@ def crawl(
     except ImportError as e:
         raise CliError(f"the crawler is not available: {e}") from None
 
+    if providers_file is not None and urls:
+        if ctx.get_parameter_source("providers_file") == click.core.ParameterSource.ENVIRONMENT:
+            providers_file = None  # the variable is only a default: URLs on the command line win
+        else:
+            raise click.UsageError("give start URLs or --providers FILE, not both")
+    if only and providers_file is None:
+        raise click.UsageError("--only needs --providers FILE (or the INTERNSCOPE_PROVIDERS variable)")
+    if not urls and providers_file is None:
+        raise click.UsageError(f"give start URLs or --providers FILE (or set {PROVIDERS_ENV})")
+    if log_file is not None:
+        try:
+            with open(log_file, "a", encoding="utf-8"):
+                pass
+        except OSError as e:
+            raise CliError(f"cannot write log file {log_file}: {e.strerror or e}") from None
+
     start_urls: list[str] = []
+    extra: dict[str, Any] = {}
+    registry_errors = n_providers = 0
+    if providers_file is not None:
+        selected, registry_errors = _select_providers(providers_file, only, log_file)
+        n_providers = len(selected)
+        start_urls = [url for p in selected for url in p.start_urls]
+        extra["providers"] = {url: p.spider_config() for p in selected for url in p.start_urls}
     for url in urls:
         try:
             start_urls.append(crawler.validate_start_url(url))
@@ -82,19 +140,73 @@ def crawl(
     # Before Scrapy starts: an unusable catalog should fail in milliseconds, not
     # after the first page, and migrations should not race the pipeline.
     open_write(db_path).close()
-    try:
-        result = crawler.run_crawl(start_urls, str(db_path), max_pages=max_pages, depth=depth, quiet=quiet)
-    except crawler.CrawlError as e:
-        raise CliError(str(e)) from None
+    if show_progress is None:
+        show_progress = not quiet and sys.stderr.isatty()
+    progress_line = ProgressLine(sys.stderr) if show_progress else None
+    if progress_line is not None:
+        extra["progress"] = progress_line
+    if log_file is not None:
+        extra["log_file"] = str(log_file)
+    # The write lock is held from here to the end of the crawl (run_crawl takes it again, reentrantly).
+    with catalog_write_lock(db_path, "crawl"):
+        try:
+            result = crawler.run_crawl(start_urls, str(db_path), max_pages=max_pages, depth=depth, quiet=quiet,
+                                       **extra)
+        except crawler.CrawlError as e:
+            raise CliError(str(e)) from None
+        finally:
+            if progress_line is not None:
+                progress_line.finish()
     counts = _run_counts(result.stats or {}, db_path)
-    click.echo(
-        f"Crawled {counts['pages']} pages into {db_path}: programs {counts['new']} new, "
+    of = f" of {n_providers} provider{'' if n_providers == 1 else 's'}" if n_providers else ""
+    summary_line = (
+        f"Crawled {counts['pages']} pages{of} into {db_path}: programs {counts['new']} new, "
         f"{counts['updated']} updated, {counts['unchanged']} unchanged; {counts['rejected']} rejected "
         f"({result.reason})"
     )
+    click.echo(summary_line)
+    if log_file is not None:
+        log_event(log_file, "error" if result.exit_code else "info", summary_line, logger="internscope.cli",
+                  exit_code=int(result.exit_code))
     if result.exit_code:
         click.echo(f"Error: {one_line(result.reason)}", err=True)
-    ctx.exit(int(result.exit_code))
+        ctx.exit(int(result.exit_code))
+    if registry_errors:
+        click.echo(f"Error: {providers_file} has {registry_errors} bad entr{'y' if registry_errors == 1 else 'ies'} "
+                   "(listed above); the other providers were crawled", err=True)
+        ctx.exit(EXIT_BAD_REGISTRY)
+    ctx.exit(0)
+
+
+def _select_providers(path: Path, only: tuple[str, ...], log_file: Path | None) -> tuple[list[Provider], int]:
+    """The registry's providers to crawl (`only`, else the enabled ones) and the number of its
+    errors, each printed as one `Error:` line (and logged) before anything is crawled."""
+    registry = load_registry(path)
+    for error in registry.errors:
+        click.echo(f"Error: {error}", err=True)
+        if log_file is not None:
+            log_event(log_file, "error", str(error), logger="internscope.providers", file=error.file, line=error.line,
+                      key=error.key or None, provider=error.provider)
+    if not registry.providers:
+        # Nothing usable in the file (missing, a TOML syntax error, only bad entries): the lines above say why.
+        raise CliError(f"no valid provider to crawl in {path}")
+    if only:
+        selected: list[Provider] = []
+        for name in only:
+            provider = registry.find(name)
+            if provider is None:
+                bad = any(e.provider and e.provider.casefold() == name.casefold() for e in registry.errors)
+                if bad:
+                    raise CliError(f"provider {name!r} has errors in {path} (listed above)")
+                known = ", ".join(repr(p.name) for p in registry.providers) or "none"
+                raise CliError(f"no provider named {name!r} in {path} (known: {known})")
+            if provider not in selected:
+                selected.append(provider)
+        return selected, len(registry.errors)
+    selected = registry.enabled
+    if not selected:
+        raise CliError(f"no enabled provider to crawl in {path}")
+    return selected, len(registry.errors)
 
 
 def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
@@ -389,7 +501,8 @@ def reextract(db_path: Path, as_json: bool) -> None:
 
     db = open_write(db_path)
     try:
-        result = run_reextract(db)
+        with catalog_write_lock(db_path, "reextract"):  # its run must not interleave with a crawl's
+            result = run_reextract(db)
     finally:
         db.close()
     if as_json:

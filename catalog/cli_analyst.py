@@ -19,6 +19,7 @@ import click
 import sqlite_utils
 
 from catalog.cli_common import CliError, db_option, money, one_line, open_read, open_write, table, truncate
+from catalog.lock import catalog_write_lock
 from catalog.queries import (
     SORTS,
     ProgramFilter,
@@ -364,8 +365,9 @@ def rates_import(file: Path, db_path: Path, base: str) -> None:
     parsed = parse_rates_csv(text, name=str(file), base=base)
     db = open_write(db_path)
     try:
-        written = import_rates(db, parsed)
-        refreshed = refresh_prices(db)
+        with catalog_write_lock(db_path, "rates import"):  # never while a crawl stores prices
+            written = import_rates(db, parsed)
+            refreshed = refresh_prices(db)
     finally:
         db.close()
     days = sorted({r.day for r in parsed})

@@ -14,6 +14,7 @@ import click
 import sqlite_utils
 
 from catalog.db import CatalogError, open_catalog
+from catalog.lock import LOCKED_EXIT_CODE, CatalogLocked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +71,8 @@ class Group(click.Group):
             fail("aborted", 1)
         except KeyboardInterrupt:
             fail("interrupted", 130)
+        except CatalogLocked as e:
+            fail(str(e), LOCKED_EXIT_CODE)
         except CatalogError as e:
             fail(str(e))
         except sqlite3.DatabaseError as e:

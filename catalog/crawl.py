@@ -7,11 +7,17 @@ the eval harness run many crawls from one process. The child loads `scrapers.set
 this call's overrides, runs the crawl with CrawlerProcess and writes its final stats
 as JSON to a temporary file that this process reads back.
 
+This process holds the catalog's write lock (catalog.lock) for the whole crawl, and
+passes its descriptor to the child, so the lock lasts while either of them lives. With a
+`progress` callback it polls the snapshot the child rewrites (catalog.crawlstats) and
+hands it over at most every PROGRESS_POLL_S seconds.
+
 This module stays import-light (no Scrapy import): `internscope --help` must be fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -20,12 +26,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CrawlError", "CrawlResult", "run_crawl", "validate_start_url"]
+__all__ = ["CrawlError", "CrawlLocked", "CrawlResult", "run_crawl", "validate_start_url"]
 
 # Directory that holds the scrapers/, pipelines/ and catalog/ packages (the repo root,
 # or site-packages when installed): put on the child's PYTHONPATH.
@@ -36,6 +43,8 @@ _SETTINGS_MODULE = "scrapers.settings"
 # URL, not finished), 2 the crawl could not run at all (worker error).
 EXIT_OK, EXIT_CRAWL_FAILED, EXIT_WORKER_FAILED = 0, 1, 2
 _STOP_GRACE_SECONDS = 30
+# How often the parent reads the child's progress snapshot (the child rewrites it every 0.25 s).
+PROGRESS_POLL_S = 0.5
 _ASCII_HOST = re.compile(r"^[a-z0-9_.-]+$")
 # Schemes written without "//" that are clearly not a forgotten http://
 _OTHER_SCHEMES = frozenset({"mailto", "javascript", "data", "tel", "file", "about", "urn"})
@@ -43,6 +52,10 @@ _OTHER_SCHEMES = frozenset({"mailto", "javascript", "data", "tel", "file", "abou
 
 class CrawlError(Exception):
     """A crawl that cannot be started; the message is one user-facing line."""
+
+
+class CrawlLocked(CrawlError):
+    """Another process is writing to the catalog (catalog.lock); nothing was crawled."""
 
 
 @dataclass
@@ -137,6 +150,29 @@ def _stop_child(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+def _wait(
+    proc: subprocess.Popen[bytes], progress_path: Path, progress: Callable[[dict[str, Any]], None] | None
+) -> int:
+    """Wait for the worker; meanwhile hand each new progress snapshot to `progress`
+    (polled every PROGRESS_POLL_S seconds, and once more when the worker has ended)."""
+    if progress is None:
+        return proc.wait()
+    from catalog.crawlstats import read_progress
+
+    last: dict[str, Any] | None = None
+    while True:
+        try:
+            returncode: int | None = proc.wait(timeout=PROGRESS_POLL_S)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        snapshot = read_progress(progress_path)
+        if snapshot is not None and snapshot != last:
+            last = snapshot
+            progress(snapshot)
+        if returncode is not None:
+            return returncode
+
+
 def _verdict(result: dict[str, Any]) -> tuple[int, str]:
     if result.get("error"):
         return EXIT_WORKER_FAILED, _one_line(f"crawl failed: {result['error']}")
@@ -160,6 +196,9 @@ def run_crawl(
     settings: dict[str, Any] | None = None,
     quiet: bool = False,
     verbose: bool = False,
+    providers: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+    log_file: str | os.PathLike[str] | None = None,
 ) -> CrawlResult:
     """Crawl `start_urls` with the `programs` spider into the catalog at `db_path`.
 
@@ -169,8 +208,15 @@ def run_crawl(
     with `verbose` (or the level of an explicit settings["LOG_LEVEL"]), nothing with
     `quiet`; tracebacks are never printed.
 
-    Raises CrawlError for arguments that cannot start a crawl (bad URL, no URL); every
-    other outcome is a CrawlResult.
+    `providers` maps start URLs to provider settings (`Provider.spider_config()` of
+    catalog.providers), handed to the spider as its `providers` argument. `progress` is
+    called with a snapshot dict (catalog.crawlstats.progress_snapshot) while the crawl
+    runs and once at its end. `log_file` gets the crawl's log as JSON lines (INFO and up,
+    also when quiet).
+
+    Raises CrawlLocked when another process holds the catalog's write lock, CrawlError
+    for arguments that cannot start a crawl (bad URL, no URL); every other outcome is a
+    CrawlResult.
     """
     if isinstance(start_urls, str):
         start_urls = [start_urls]
@@ -195,36 +241,52 @@ def run_crawl(
         "depth": _optional_count(depth, "depth"),
         "settings": overrides,
         "log_level": log_level,
+        "providers": _jsonable(dict(providers)) if providers else None,
+        "log_file": os.fspath(log_file) if log_file is not None else None,
     }
 
     env = dict(os.environ)
     env["SCRAPY_SETTINGS_MODULE"] = _SETTINGS_MODULE
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
 
+    from catalog.db import CatalogError  # deferred: keeps `internscope --help` light
+    from catalog.lock import CatalogLocked, catalog_write_lock
+
     with tempfile.TemporaryDirectory(prefix="internscope-crawl-") as tmp:
         job_path = Path(tmp, "job.json")
         result_path = Path(tmp, "result.json")
         stderr_path = Path(tmp, "stderr.txt")
+        progress_path = Path(tmp, "progress.json")
         job["result_path"] = str(result_path)
+        if progress is not None:
+            job["progress_path"] = str(progress_path)
         try:
             job_path.write_text(json.dumps(job), encoding="utf-8")
         except (TypeError, ValueError) as exc:
             raise CrawlError(f"settings must be JSON-serialisable: {_one_line(str(exc))}") from None
-        # Quiet crawls keep the child's stderr in a file, read only if the worker dies
-        # without writing a result; otherwise the log streams to the user's stderr.
-        with open(stderr_path, "wb") as stderr_file:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", _WORKER_MODULE, str(job_path)],
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL if quiet else None,
-                stderr=stderr_file if quiet else None,
-            )
+        with contextlib.ExitStack() as stack:
             try:
-                returncode = proc.wait()
-            except BaseException:  # KeyboardInterrupt included: never leave a crawler behind
-                _stop_child(proc)
-                raise
+                held = stack.enter_context(catalog_write_lock(db_path, "crawl"))
+            except CatalogLocked as e:
+                raise CrawlLocked(str(e)) from None
+            except CatalogError as e:
+                raise CrawlError(str(e)) from None
+            # Quiet crawls keep the child's stderr in a file, read only if the worker dies
+            # without writing a result; otherwise the log streams to the user's stderr.
+            with open(stderr_path, "wb") as stderr_file:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", _WORKER_MODULE, str(job_path)],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL if quiet else None,
+                    stderr=stderr_file if quiet else None,
+                    pass_fds=(held.fd,),  # the child keeps the catalog locked even if this process dies
+                )
+                try:
+                    returncode = _wait(proc, progress_path, progress)
+                except BaseException:  # KeyboardInterrupt included: never leave a crawler behind
+                    _stop_child(proc)
+                    raise
         try:
             result = json.loads(result_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

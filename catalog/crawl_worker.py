@@ -3,7 +3,11 @@
     python -m catalog.crawl_worker JOB.json
 
 JOB.json (written by run_crawl): {"start_urls", "db_path", "max_pages", "depth",
-"settings", "log_level" (None = quiet), "result_path"}. The worker always writes
+"settings", "log_level" (None = quiet), "result_path"} and optionally "providers" (the
+spider's `providers` argument: start URL -> provider settings), "progress_path" (a JSON
+progress snapshot rewritten while crawling, catalog.crawlstats.ProgressFile) and
+"log_file" (JSON log lines appended at INFO, plus one per fetched response, whatever
+"log_level" says). The worker always writes
 RESULT.json = {"stats": {...JSON-safe Scrapy stats...}, "error": str | None} and
 prints no traceback: log records are formatted on one line, exceptions reduced to
 their type and message.
@@ -53,12 +57,17 @@ class OneLineFormatter(logging.Formatter):
         return text
 
 
-def _install_logging(level: str | None) -> None:
-    """Route all logging to stderr at `level`, or nowhere when None (quiet)."""
+def _install_logging(level: str | None, log_file: str | None = None) -> None:
+    """Route all logging to stderr at `level`, or nowhere when None (quiet); and, with
+    `log_file`, as JSON lines to that file at INFO either way."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.setLevel(logging.NOTSET)  # let handler levels decide, as Scrapy's own root handler does
+    if log_file:
+        from catalog.crawlstats import json_log_handler
+
+        root.addHandler(json_log_handler(log_file))
     if level is None:
         root.addHandler(logging.NullHandler())  # no logging.lastResort output either
         return
@@ -89,7 +98,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     # run_crawl sets this too; setting it here keeps `python -m catalog.crawl_worker`
     # usable on its own from any working directory.
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
-    _install_logging(job.get("log_level"))
+    _install_logging(job.get("log_level"), job.get("log_file"))
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -105,6 +114,12 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     # Our handler (above) replaces Scrapy's root handler, so the level and the
     # no-traceback formatting apply to every log record of the crawl.
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if job.get("progress_path"):
+        # Added to, not replacing, the project's extensions (the provider-aware AutoThrottle).
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions["catalog.crawlstats.ProgressFile"] = 900
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
+        settings.set("INTERNSCOPE_PROGRESS_FILE", job["progress_path"], priority="cmdline")
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SPIDER_NAME)
@@ -115,7 +130,10 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         # spider argument): recorded instead of being logged as an unhandled error.
         bootstrap_errors.append(failure.value)
 
-    deferred = process.crawl(crawler, start_urls=job["start_urls"])
+    spider_args: dict[str, Any] = {"start_urls": job["start_urls"]}
+    if job.get("providers"):
+        spider_args["providers"] = json.dumps(job["providers"])
+    deferred = process.crawl(crawler, **spider_args)
     deferred.addErrback(_failed)
     process.start()
 

@@ -46,6 +46,7 @@ MAX_CRAWL_DELAY_S = 300.0
 _NAME_MAX = 80
 _CURRENCY_SHAPE = re.compile(r"^[A-Z]{3}$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_AT_END = " (at end of document)"
 
 
 def _one_line(text: object) -> str:
@@ -261,13 +262,18 @@ class _Lines:
         return self.headers[index] + 1 if index < len(self.headers) else None
 
     def key(self, index: int | None, key: str) -> int | None:
-        """Line of `key = ...` inside the entry (or at top level), else the entry's header line."""
-        pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+        """Line of `key = ...` inside the entry (or at top level: also a `[key]` table header),
+        else the entry's header line."""
+        name = rf"(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+        pattern = re.compile(rf"^\s*{name}\s*=")
         start, end = self._span(index)
         for i in range(start, end):
             if pattern.match(self.lines[i]):
                 return i + 1
-        return self.entry(index) if index is not None else None
+        if index is not None:
+            return self.entry(index)
+        header = re.compile(rf"^\s*\[\[?\s*{name}\s*[.\]]")
+        return next((i + 1 for i, line in enumerate(self.lines) if header.match(line)), None)
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -347,6 +353,9 @@ def load_registry(path: Path | str) -> Registry:
         reason = _TOML_POSITION.sub("", message).strip()
         if match:
             reason += f" (column {match.group(2)})"
+        elif _TOML_AT_END in message:  # an unclosed array or string: the file's last line
+            line = max(1, len(text.splitlines()))
+            reason = message.replace(_TOML_AT_END, " at the end of the file")
         registry.errors.append(RegistryError(file, line, "", f"TOML syntax error: {reason}"))
         return registry
 
@@ -362,9 +371,7 @@ def load_registry(path: Path | str) -> Registry:
             registry.errors.append(RegistryError(file, None, "", f"no [[{TABLE}]] entries"))
         return registry
     if not isinstance(entries, list):
-        line = lines.key(None, TABLE) or next(
-            (i + 1 for i, ln in enumerate(lines.lines) if re.match(rf"^\s*\[\s*{TABLE}\s*\]", ln)), None
-        )
+        line = lines.key(None, TABLE)
         registry.errors.append(
             RegistryError(file, line, TABLE, f"must be an array of tables: write each entry as [[{TABLE}]]")
         )
