@@ -52,6 +52,15 @@ RETRY_TIMES = 2
 # trap, so cap the download (and warn well before the cap).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Scrapy's own list (500, 502, 503, 504, 522, 524, 408, 429), written out because the hostile-site
+# tests rely on 500 and 429 being retried.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A 429/503 Retry-After is waited for (scrapers.safety.RetryAfterMiddleware) up to this many
+# seconds; a server asking for longer loses that page for this run instead of stalling it.
+INTERNSCOPE_RETRY_AFTER_MAX = 30.0
+# Real sites redirect once or twice (http -> https -> www); Scrapy's default 20 lets a redirect
+# chain or loop cost twenty requests per link.
+REDIRECT_MAX_TIMES = 5
 
 # --- Scope --------------------------------------------------------------------------
 # Program pages sit within a few clicks of the home page (home > destinations >
@@ -60,6 +69,9 @@ DEPTH_LIMIT = 6
 # Per start URL page budget (the spider enforces it; 0 means no limit). A provider site
 # rarely has more than a few hundred pages, so 500 bounds runaway crawls of CMS traps.
 INTERNSCOPE_MAX_PAGES = 500
+# Crawler traps (scrapers.traps): at most this many URLs of one shape (digits folded, query values
+# dropped) per host, so an endless calendar cannot spend the page budget; 0 = no limit.
+INTERNSCOPE_MAX_PAGES_PER_PATTERN = 100
 
 # The telnet console and the remote-control HTTP server each open a TCP port per crawl
 # process; the catalog runs crawls in child processes and uses neither.
@@ -95,6 +107,22 @@ HTTPCACHE_DIR = os.environ.get("INTERNSCOPE_HTTPCACHE_DIR", str(_cache_home / "i
 HTTPCACHE_EXPIRATION_SECS = 0
 # Never cache server errors: a site that was down yesterday should be asked again.
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# --- Safety ---------------------------------------------------------------------------------
+# scrapers.safety and scrapers.robots (README "Safety"): the SSRF guard runs first, before even
+# robots.txt is fetched for a host, so nothing off the provider's site is ever asked for; robots.txt
+# follows RFC 9309 (a 5xx or unreachable robots.txt disallows the site); Retry-After is waited for
+# between RetryMiddleware (550) and the network; decompression bombs are refused and counted.
+DOWNLOADER_MIDDLEWARES = {
+    **globals().get("DOWNLOADER_MIDDLEWARES", {}),
+    "scrapers.safety.RequestGuardMiddleware": 40,
+    "scrapers.safety.RedirectGuardMiddleware": 610,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.robots.Rfc9309RobotsTxtMiddleware": 100,
+    "scrapers.safety.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "scrapers.safety.BoundedHttpCompressionMiddleware": 590,
+}
 
 # --- Output and logging ---------------------------------------------------------------
 # Program pages are multilingual (₹, €, accented city names): keep feeds readable UTF-8

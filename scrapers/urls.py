@@ -11,6 +11,11 @@ The rules, in order:
 2. The default port of the scheme is dropped (`http://h:80/` is `http://h/`).
 3. Tracking parameters are dropped: `utm_*`, `ref`, `fbclid`, `gclid`, `mc_cid`,
    `mc_eid`, `_ga`. They never select content, they only say where a click came from.
+   So are session ids, which servers that do not get a cookie put in every link (a new one
+   per visit, so each page would be "new" forever): the query parameters `jsessionid`,
+   `phpsessid`, `aspsessionid`, `sessionid`, `session_id`, `sessid`, and `sid` when its value
+   looks like a token (16+ letters and digits: a short `sid=3` may select content), and the
+   `;jsessionid=...` path parameter of Java servlets.
 4. A trailing `index.html` / `index.htm` path segment is dropped, so `/dir/` and
    `/dir/index.html` are one page (static servers serve the index file for the
    directory). The spider keeps the unfolded URL as a fallback for servers that do
@@ -22,6 +27,7 @@ single malformed href on a page cannot break the crawl of that page.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
@@ -47,6 +53,11 @@ DEFAULT_PORTS = {"http": "80", "https": "443"}
 TRACKING_PARAMS = frozenset({"ref", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga"})
 TRACKING_PREFIXES = ("utm_",)
 
+# Session ids (compared like tracking parameters); `sid` only with a token-like value.
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sessid"})
+_SESSION_TOKEN = re.compile(r"[0-9A-Za-z_-]{16,}")
+_PATH_SESSION = re.compile(r";jsessionid=[^/;?#]*", re.IGNORECASE)
+
 INDEX_FILES = ("index.html", "index.htm")
 
 # The same deny list LinkExtractor uses, so "cheap" link reading keeps its semantics:
@@ -63,13 +74,24 @@ def is_tracking_param(name: str) -> bool:
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
+def _is_session_pair(name: str, value: str) -> bool:
+    key = unquote_plus(name).strip().lower()
+    if key in SESSION_PARAMS:
+        return True
+    return key == "sid" and bool(_SESSION_TOKEN.fullmatch(unquote_plus(value)))
+
+
 def _drop_tracking(query: str) -> str:
     if not query:
         return query
     # canonicalize_url has already sorted and re-encoded the pairs; filtering the raw
     # pairs (instead of parse_qsl + urlencode) keeps that exact encoding, which keeps
     # the function idempotent.
-    kept = [pair for pair in query.split("&") if pair and not is_tracking_param(pair.split("=", 1)[0])]
+    kept = []
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if pair and not is_tracking_param(name) and not _is_session_pair(name, value):
+            kept.append(pair)
     return "&".join(kept)
 
 
@@ -105,7 +127,8 @@ def canonicalize(url: str, *, fold_index: bool = True) -> str:
         # mailto:, javascript:, relative or host-less URLs: nothing more to normalise
         return canon
     netloc = _drop_default_port(scheme, parts.netloc)
-    path = _fold_index(parts.path) if fold_index else parts.path
+    path = _PATH_SESSION.sub("", parts.path) if ";" in parts.path else parts.path
+    path = _fold_index(path) if fold_index else path
     return urlunsplit((scheme, netloc, path or "/", _drop_tracking(parts.query), ""))
 
 

@@ -26,6 +26,11 @@ CASES: list[tuple[str, str]] = [
     ("http://h.test/p?UTM_SOURCE=x", "http://h.test/p"),
     ("http://h.test/p?ref=", "http://h.test/p"),
     ("http://h.test/p?utm_%73ource=x", "http://h.test/p"),  # percent-encoded name
+    # session ids: a new one per visit would make every page new forever
+    ("http://h.test/p;jsessionid=1", "http://h.test/p"),
+    ("http://h.test/a;JSESSIONID=0A1B/b.html?x=1", "http://h.test/a/b.html?x=1"),
+    ("http://h.test/p?PHPSESSID=9f8e&page=2", "http://h.test/p?page=2"),
+    ("http://h.test/p?sid=0123456789abcdef0123&id=4", "http://h.test/p?id=4"),
     # w3lib canonical form: case of scheme/host, sorted query, dot segments, empty path
     ("HTTP://Example.COM/Path/Page.html", "http://example.com/Path/Page.html"),
     ("http://h.test/p?b=2&a=1", "http://h.test/p?a=1&b=2"),
@@ -54,7 +59,8 @@ CASES: list[tuple[str, str]] = [
     ("http://h.test/p?page=2&sort=fee", "http://h.test/p?page=2&sort=fee"),
     ("http://h.test/p?q=a+b", "http://h.test/p?q=a+b"),
     ("http://h.test/caf%C3%A9", "http://h.test/caf%C3%A9"),
-    ("http://h.test/p;jsessionid=1", "http://h.test/p;jsessionid=1"),
+    ("http://h.test/p;v=1", "http://h.test/p;v=1"),  # path parameters other than a session id
+    ("http://h.test/p?sid=3", "http://h.test/p?sid=3"),  # a short sid may select content
     ("https://h.test/dir/", "https://h.test/dir/"),
     ("http://[::1]:8080/x", "http://[::1]:8080/x"),
 ]

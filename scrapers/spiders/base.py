@@ -51,6 +51,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.html import strip_html5_whitespace
 
+from scrapers.traps import DEFAULT_MAX_PER_PATTERN, TrapGuard
 from scrapers.urls import canonicalize, has_denied_extension, is_http_url
 
 if TYPE_CHECKING:
@@ -294,6 +295,8 @@ class ProviderSpider(SitemapSpider):
         # Canonical URLs already requested: the frontier's own dedupe, so the page budget
         # counts distinct pages (the scheduler's dupefilter stays as the backstop).
         self._seen: set[str] = set(self.start_urls)
+        # Endless calendars and relative-link loops (scrapers.traps); limit from settings in _apply_limits.
+        self._traps = TrapGuard()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -316,6 +319,7 @@ class ProviderSpider(SitemapSpider):
             if self._max_pages_arg is not None
             else settings.getint("INTERNSCOPE_MAX_PAGES", DEFAULT_MAX_PAGES)
         )
+        self._traps = TrapGuard(settings.getint("INTERNSCOPE_MAX_PAGES_PER_PATTERN", DEFAULT_MAX_PER_PATTERN))
         if not settings.frozen:
             self._apply_provider_settings(settings)
 
@@ -396,6 +400,12 @@ class ProviderSpider(SitemapSpider):
             self._count("page_limit_reached")
             self._incomplete(start, "page limit reached")
             return None
+        trap = self._traps.check(canon)
+        if trap is not None:
+            self._count(f"refused_trap_{trap}")
+            if trap == "pattern":  # the shape may still hold a real page the run did not see
+                self._incomplete(start, "URL pattern limit reached")
+            return None
         self._seen.add(canon)
         start.pages += 1
         meta: dict[str, Any] = {META_START: start.url, META_DEPTH: depth}
@@ -403,6 +413,11 @@ class ProviderSpider(SitemapSpider):
         if unfolded != canon:
             meta[META_UNFOLDED] = unfolded
         return Request(canon, callback=self.parse, errback=self._page_failed, meta=meta)
+
+    def site_allows(self, netloc: str) -> bool:
+        """Whether a netloc (host[:port], canonical) belongs to the site of any start URL; the SSRF
+        guard (scrapers.safety) asks it before every download, redirects included."""
+        return any(start.allows(netloc) for start in self._starts.values())
 
     def _depth_limit(self, start: _Start) -> int:
         return start.depth if start.depth is not None else self.depth_limit
