@@ -145,6 +145,7 @@ def crawl(
     progress_line = ProgressLine(sys.stderr) if show_progress else None
     if progress_line is not None:
         extra["progress"] = progress_line
+        extra["log_lines"] = progress_line.above  # the crawl log scrolls above the progress line
     if log_file is not None:
         extra["log_file"] = str(log_file)
     # The write lock is held from here to the end of the crawl (run_crawl takes it again, reentrantly).

@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,22 @@ def _stop_child(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+def _relay_lines(proc: subprocess.Popen[bytes], log_lines: Callable[[str], None]) -> threading.Thread:
+    """Hand each line of the worker's stderr to `log_lines`, from a thread (the main one waits
+    for the worker and polls its progress)."""
+    stream = proc.stderr
+    assert stream is not None
+
+    def relay() -> None:
+        for raw in iter(stream.readline, b""):
+            log_lines(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        stream.close()
+
+    thread = threading.Thread(target=relay, name="crawl-log-relay", daemon=True)
+    thread.start()
+    return thread
+
+
 def _wait(
     proc: subprocess.Popen[bytes], progress_path: Path, progress: Callable[[dict[str, Any]], None] | None
 ) -> int:
@@ -198,6 +215,7 @@ def run_crawl(
     verbose: bool = False,
     providers: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    log_lines: Callable[[str], None] | None = None,
     log_file: str | os.PathLike[str] | None = None,
 ) -> CrawlResult:
     """Crawl `start_urls` with the `programs` spider into the catalog at `db_path`.
@@ -211,7 +229,9 @@ def run_crawl(
     `providers` maps start URLs to provider settings (`Provider.spider_config()` of
     catalog.providers), handed to the spider as its `providers` argument. `progress` is
     called with a snapshot dict (catalog.crawlstats.progress_snapshot) while the crawl
-    runs and once at its end. `log_file` gets the crawl's log as JSON lines (INFO and up,
+    runs and once at its end. `log_lines`, when not quiet, receives each line the crawl
+    logs instead of the line going to stderr (so a progress line can stay below them).
+    `log_file` gets the crawl's log as JSON lines (INFO and up,
     also when quiet).
 
     Raises CrawlLocked when another process holds the catalog's write lock, CrawlError
@@ -279,14 +299,18 @@ def run_crawl(
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL if quiet else None,
-                    stderr=stderr_file if quiet else None,
+                    stderr=stderr_file if quiet else (subprocess.PIPE if log_lines is not None else None),
                     pass_fds=(held.fd,),  # the child keeps the catalog locked even if this process dies
                 )
+                relay = _relay_lines(proc, log_lines) if log_lines is not None and proc.stderr is not None else None
                 try:
                     returncode = _wait(proc, progress_path, progress)
                 except BaseException:  # KeyboardInterrupt included: never leave a crawler behind
                     _stop_child(proc)
                     raise
+                finally:
+                    if relay is not None:
+                        relay.join(timeout=_STOP_GRACE_SECONDS)  # the child has ended: its stderr is at EOF
         try:
             result = json.loads(result_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

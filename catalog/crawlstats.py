@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -142,8 +143,9 @@ def format_progress(snapshot: Mapping[str, Any]) -> str:
 
 class ProgressLine:
     """Draws `format_progress` of the latest snapshot on one terminal line (carriage return,
-    then erase to the end of the line), at most every `min_interval` seconds; `finish()`
-    draws the last snapshot and ends the line."""
+    then erase to the end of the line), at most every `min_interval` seconds; `above(line)`
+    prints a log line above it; `finish()` draws the last snapshot and ends the line.
+    Thread-safe: log lines arrive from another thread than the snapshots."""
 
     def __init__(self, stream: TextIO, min_interval: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
@@ -152,12 +154,22 @@ class ProgressLine:
         self.latest: Mapping[str, Any] | None = None
         self.shown: Mapping[str, Any] | None = None
         self.drawn_at: float | None = None
+        self._guard = threading.Lock()
 
     def __call__(self, snapshot: Mapping[str, Any]) -> None:
-        self.latest = snapshot
-        now = self.clock()
-        if self.drawn_at is None or now - self.drawn_at >= self.min_interval:
-            self._draw(snapshot, now)
+        with self._guard:
+            self.latest = snapshot
+            now = self.clock()
+            if self.drawn_at is None or now - self.drawn_at >= self.min_interval:
+                self._draw(snapshot, now)
+
+    def above(self, line: str) -> None:
+        """Print `line` where the progress line is, then draw the progress line again below it."""
+        with self._guard:
+            self.stream.write(("\r\x1b[K" if self.shown is not None else "") + line + "\n")
+            if self.shown is not None:
+                self.stream.write(format_progress(self.shown) + "\x1b[K")
+            self.stream.flush()
 
     def _draw(self, snapshot: Mapping[str, Any], now: float) -> None:
         self.stream.write("\r" + format_progress(snapshot) + "\x1b[K")
@@ -165,11 +177,12 @@ class ProgressLine:
         self.shown, self.drawn_at = snapshot, now
 
     def finish(self) -> None:
-        if self.latest is not None and self.latest is not self.shown:
-            self._draw(self.latest, self.clock())
-        if self.drawn_at is not None:
-            self.stream.write("\n")
-            self.stream.flush()
+        with self._guard:
+            if self.latest is not None and self.latest is not self.shown:
+                self._draw(self.latest, self.clock())
+            if self.drawn_at is not None:
+                self.stream.write("\n")
+                self.stream.flush()
 
 
 class ProgressFile:
