@@ -86,6 +86,11 @@ EXIT_BAD_REGISTRY = 3
     default=None,
     help="Append the crawl's log here as JSON lines (also with --quiet).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the interrupted crawl of these start URLs or registry (without either: the catalog's only one).",
+)
 @click.pass_context
 def crawl(
     ctx: click.Context,
@@ -98,6 +103,7 @@ def crawl(
     quiet: bool,
     show_progress: bool | None,
     log_file: Path | None,
+    resume: bool,
 ) -> None:
     """Crawl provider sites into the catalog, from start URLs or from a providers registry."""
     try:
@@ -114,7 +120,7 @@ def crawl(
             raise click.UsageError("give start URLs or --providers FILE, not both")
     if only and providers_file is None:
         raise click.UsageError("--only needs --providers FILE (or the INTERNSCOPE_PROVIDERS variable)")
-    if not urls and providers_file is None:
+    if not urls and providers_file is None and not resume:
         raise click.UsageError(f"give start URLs or --providers FILE (or set {PROVIDERS_ENV})")
     if log_file is not None:
         try:
@@ -148,6 +154,8 @@ def crawl(
         extra["log_lines"] = progress_line.above  # the crawl log scrolls above the progress line
     if log_file is not None:
         extra["log_file"] = str(log_file)
+    if resume:
+        extra["resume"] = True
     # The write lock is held from here to the end of the crawl (run_crawl takes it again, reentrantly).
     with catalog_write_lock(db_path, "crawl"):
         try:
@@ -158,7 +166,11 @@ def crawl(
         finally:
             if progress_line is not None:
                 progress_line.finish()
-    counts = _run_counts(result.stats or {}, db_path)
+    stats = result.stats or {}
+    if resume and "internscope/crawl_run_id" in stats:
+        # The whole run, with what its interrupted parts stored: the run row counts it all.
+        stats = {"internscope/crawl_run_id": stats["internscope/crawl_run_id"]}
+    counts = _run_counts(stats, db_path)
     of = f" of {n_providers} provider{'' if n_providers == 1 else 's'}" if n_providers else ""
     summary_line = (
         f"Crawled {counts['pages']} pages{of} into {db_path}: programs {counts['new']} new, "
@@ -170,7 +182,8 @@ def crawl(
         log_event(log_file, "error" if result.exit_code else "info", summary_line, logger="internscope.cli",
                   exit_code=int(result.exit_code))
     if result.exit_code:
-        click.echo(f"Error: {one_line(result.reason)}", err=True)
+        hint = " (continue it with `internscope crawl --resume`)" if getattr(result, "resumable", False) else ""
+        click.echo(f"Error: {one_line(result.reason)}{hint}", err=True)
         ctx.exit(int(result.exit_code))
     if registry_errors:
         click.echo(f"Error: {providers_file} has {registry_errors} bad entr{'y' if registry_errors == 1 else 'ies'} "

@@ -12,6 +12,12 @@ passes its descriptor to the child, so the lock lasts while either of them lives
 `progress` callback it polls the snapshot the child rewrites (catalog.crawlstats) and
 hands it over at most every PROGRESS_POLL_S seconds.
 
+Catalog crawls are incremental and resumable (catalog.jobs): the HTTP cache next to the
+catalog makes a re-crawl ask each page with If-None-Match / If-Modified-Since, and every
+crawl keeps a Scrapy JOBDIR next to the catalog until it finishes, so a crawl stopped by
+SIGTERM or Ctrl-C (or killed) goes on with `resume=True`. The worker runs in its own
+process group: a signal to this process's group reaches it once, forwarded from here.
+
 This module stays import-light (no Scrapy import): `internscope --help` must be fast.
 """
 
@@ -22,12 +28,13 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +71,7 @@ class CrawlResult:
     exit_code: int  # 0 = crawl finished; non-zero otherwise
     reason: str  # one line, e.g. "finished" or "start URL unreachable: http://...: Connection refused"
     stats: dict[str, Any] = field(default_factory=dict)  # Scrapy stats (JSON-safe)
+    resumable: bool = False  # stopped before finishing, and `resume=True` can continue it
 
 
 def _bad(url: object, why: str) -> CrawlError:
@@ -146,9 +154,128 @@ def _stop_child(proc: subprocess.Popen[bytes]) -> None:
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=_STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):  # a second Ctrl-C: do not wait
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def _forward_sigterm(proc: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While the worker runs, SIGTERM to this process (`kill PID`, a scheduler stopping the job)
+    is passed on to it: Scrapy then closes the spider cleanly, keeping its queue for a resume,
+    instead of this process dying and leaving the worker to crawl on unattended."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def forward(signum: int, frame: Any) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _resumable(db_path: str, urls: list[str]) -> tuple[Path, dict[str, Any]]:
+    """The JOBDIR and marker (catalog.jobs) of the interrupted crawl that `resume` continues: the
+    crawl of `urls`, or without URLs the catalog's only interrupted crawl."""
+    from catalog import jobs
+
+    if urls:
+        jobdir = jobs.job_dir(db_path, urls)
+        marker = jobs.read_marker(jobdir)
+        if marker is None or not marker.get("run_id"):
+            these = "this start URL" if len(urls) == 1 else "these start URLs"
+            raise CrawlError(f"nothing to resume: no interrupted crawl of {these} in {db_path}")
+        return jobdir, marker
+    found = jobs.resumable_jobs(db_path)
+    if not found:
+        raise CrawlError(f"nothing to resume: no interrupted crawl in {db_path}")
+    if len(found) > 1:
+        runs = ", ".join(f"#{marker['run_id']}" for _, marker in found)
+        raise CrawlError(f"{len(found)} interrupted crawls in {db_path} (runs {runs}): "
+                         "give the start URLs (or the registry) of the one to resume")
+    return found[0]
+
+
+def _prepare_job(jobdir: Path, marker: dict[str, Any] | None, db_path: str, job: dict[str, Any]) -> None:
+    """Under the catalog's write lock, before the worker starts: a new crawl drops what an earlier
+    crawl of the same start URLs left and writes its marker; a resumed one checks its run is still
+    open, and forgets Scrapy's queue if its crawl was killed (the queue's index is written only when
+    Scrapy closes it): that crawl starts again from its start URLs, in the same run, and the HTTP
+    cache answers for the pages it had fetched."""
+    from catalog import jobs
+
+    if marker is None:
+        abandoned = (jobs.read_marker(jobdir) or {}).get("run_id")
+        if abandoned:
+            # Its run, killed and now never to be resumed, must not look like a crawl still running.
+            _mark_killed(db_path, int(abandoned))
+        shutil.rmtree(jobdir, ignore_errors=True)
+        jobs.write_marker(jobdir, start_urls=job["start_urls"], max_pages=job["max_pages"], depth=job["depth"],
+                          providers=job["providers"])
+        return
+    run_id = int(marker["run_id"])
+    from catalog.db import CatalogError, open_catalog
+
+    try:
+        db = open_catalog(db_path, create=False, readonly=True)
+    except CatalogError as e:
+        raise CrawlError(str(e)) from None
+    try:
+        row = db.execute("SELECT finish_reason FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
+    finally:
+        db.close()
+    if row is None or row[0] == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)
+        why = "is not in the catalog" if row is None else "has finished"
+        raise CrawlError(f"nothing to resume: crawl run {run_id} {why}")
+    if marker.get("state") != "stopped":
+        jobs.discard_queue(jobdir)
+
+
+def _close_job(jobdir: Path, result_path: Path, db_path: str) -> None:
+    """After the worker: a finished crawl's JOBDIR goes; one Scrapy closed early (SIGTERM, Ctrl-C) is
+    kept, marked `stopped`; one whose worker died without closing the spider (kill -9) is kept as it
+    is, and its crawl run gets the finish reason `killed`."""
+    from catalog import jobs
+
+    try:
+        stats = json.loads(result_path.read_text(encoding="utf-8")).get("stats") or {}
+    except (OSError, ValueError, AttributeError):
+        stats = {}
+    reason = stats.get("finish_reason")
+    if reason == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)
+        return
+    if reason:
+        jobs.write_marker(jobdir, state="stopped")
+        return
+    run_id = (jobs.read_marker(jobdir) or {}).get("run_id")
+    if run_id:
+        _mark_killed(db_path, int(run_id))
+
+
+def _mark_killed(db_path: str, run_id: int) -> None:
+    """Give crawl run `run_id` the finish reason `killed` if nothing closed it."""
+    from catalog.db import CatalogError, open_catalog
+
+    try:
+        db = open_catalog(db_path, create=False)
+    except CatalogError:
+        return
+    try:
+        with db.atomic():
+            db.execute(
+                "UPDATE crawl_runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), finish_reason = 'killed' "
+                "WHERE id = ? AND finished_at IS NULL",
+                [run_id],
+            )
+    finally:
+        db.close()
 
 
 def _relay_lines(proc: subprocess.Popen[bytes], log_lines: Callable[[str], None]) -> threading.Thread:
@@ -217,6 +344,8 @@ def run_crawl(
     progress: Callable[[dict[str, Any]], None] | None = None,
     log_lines: Callable[[str], None] | None = None,
     log_file: str | os.PathLike[str] | None = None,
+    incremental: bool = True,
+    resume: bool = False,
 ) -> CrawlResult:
     """Crawl `start_urls` with the `programs` spider into the catalog at `db_path`.
 
@@ -234,6 +363,13 @@ def run_crawl(
     `log_file` gets the crawl's log as JSON lines (INFO and up,
     also when quiet).
 
+    `incremental` (the default) turns on the HTTP cache in `<db_path>.httpcache/`: a page
+    cached by an earlier crawl is asked for with If-None-Match / If-Modified-Since, and on 304
+    it is marked seen in the catalog without being extracted again. Every crawl keeps its
+    Scrapy JOBDIR in `<db_path>.jobs/` until it finishes; `resume` continues the interrupted
+    crawl of `start_urls` (or, with none, the catalog's only interrupted crawl) in its own
+    crawl run, with its limits and providers unless given again.
+
     Raises CrawlLocked when another process holds the catalog's write lock, CrawlError
     for arguments that cannot start a crawl (bad URL, no URL); every other outcome is a
     CrawlResult.
@@ -245,9 +381,26 @@ def run_crawl(
         url = validate_start_url(raw)
         if url not in urls:
             urls.append(url)
+    from catalog import jobs  # stdlib only
+
+    marker: dict[str, Any] | None = None
+    if resume:
+        jobdir, marker = _resumable(os.fspath(db_path), urls)
+        urls = urls or [str(u) for u in marker["start_urls"]]
+        max_pages = marker.get("max_pages") if max_pages is None else max_pages
+        depth = marker.get("depth") if depth is None else depth
+        providers = marker.get("providers") if providers is None else providers
+    else:
+        jobdir = jobs.job_dir(db_path, urls)
     if not urls:
         raise CrawlError("no start URL given")
     overrides = _jsonable(dict(settings or {}))
+    overrides["JOBDIR"] = str(jobdir)
+    if marker is not None:
+        overrides["INTERNSCOPE_RESUME_RUN"] = int(marker["run_id"])
+    if incremental:
+        overrides.setdefault("HTTPCACHE_ENABLED", True)
+        overrides.setdefault("HTTPCACHE_DIR", str(jobs.cache_dir(db_path)))
     if quiet:
         log_level = None
     elif "LOG_LEVEL" in overrides:
@@ -291,6 +444,7 @@ def run_crawl(
                 raise CrawlLocked(str(e)) from None
             except CatalogError as e:
                 raise CrawlError(str(e)) from None
+            _prepare_job(jobdir, marker, os.fspath(db_path), job)
             # Quiet crawls keep the child's stderr in a file, read only if the worker dies
             # without writing a result; otherwise the log streams to the user's stderr.
             with open(stderr_path, "wb") as stderr_file:
@@ -301,23 +455,31 @@ def run_crawl(
                     stdout=subprocess.DEVNULL if quiet else None,
                     stderr=stderr_file if quiet else (subprocess.PIPE if log_lines is not None else None),
                     pass_fds=(held.fd,),  # the child keeps the catalog locked even if this process dies
+                    # Its own process group: Ctrl-C or a signal to our group reaches it once, from
+                    # here (Scrapy takes a second signal as "stop now, uncleanly").
+                    start_new_session=True,
                 )
                 relay = _relay_lines(proc, log_lines) if log_lines is not None and proc.stderr is not None else None
                 try:
-                    returncode = _wait(proc, progress_path, progress)
+                    with _forward_sigterm(proc):
+                        returncode = _wait(proc, progress_path, progress)
                 except BaseException:  # KeyboardInterrupt included: never leave a crawler behind
                     _stop_child(proc)
+                    _close_job(jobdir, result_path, os.fspath(db_path))
                     raise
                 finally:
                     if relay is not None:
                         relay.join(timeout=_STOP_GRACE_SECONDS)  # the child has ended: its stderr is at EOF
+            _close_job(jobdir, result_path, os.fspath(db_path))
+        resumable = bool((jobs.read_marker(jobdir) or {}).get("run_id"))
         try:
             result = json.loads(result_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             lines = stderr_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
             last = f": {_one_line(lines[-1])}" if lines else ""
             return CrawlResult(
-                EXIT_WORKER_FAILED, _one_line(f"crawl worker exited with code {returncode}{last}"), {}
+                EXIT_WORKER_FAILED, _one_line(f"crawl worker exited with code {returncode}{last}"), {},
+                resumable=resumable,
             )
     exit_code, reason = _verdict(result)
-    return CrawlResult(exit_code, reason, dict(result.get("stats") or {}))
+    return CrawlResult(exit_code, reason, dict(result.get("stats") or {}), resumable=resumable and exit_code != 0)

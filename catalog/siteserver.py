@@ -13,7 +13,9 @@ like an ordinary static web server:
   there is none, an If-Modified-Since not older than the file),
 * 404 for anything else, including paths that resolve outside the site root,
 * no stderr logging; optionally one JSON line per response in a request log:
-  `{"site", "method", "path", "status", "bytes", "ua"}` (bytes = body bytes sent).
+  `{"site", "method", "path", "status", "bytes", "ua"}` (bytes = body bytes sent),
+* optionally a `delay` in seconds before each response, like a slow host (tests that must
+  interrupt a crawl half-way use it).
 
     with serve_sites(Path("tests/fixtures")) as origins:   # {"tinyprov": "http://127.0.0.1:PORT"}
         ...
@@ -33,6 +35,7 @@ import mimetypes
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -112,6 +115,8 @@ class _Handler(BaseHTTPRequestHandler):
         return (target, None) if target.is_file() else (None, None)
 
     def _respond(self, head: bool) -> None:
+        if self.server.delay > 0:
+            time.sleep(self.server.delay)  # each request has its own thread (ThreadingHTTPServer)
         try:
             target, location = self._target()
         except UnicodeDecodeError:
@@ -169,10 +174,11 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True  # a hung client must not keep the interpreter alive
 
     def __init__(self, site: str, root: Path, *, host: str = "127.0.0.1", port: int = 0,
-                 request_log: RequestLog | None = None) -> None:
+                 request_log: RequestLog | None = None, delay: float = 0.0) -> None:
         self.site = site
         self.root = root.resolve()
         self.request_log = request_log
+        self.delay = delay
         super().__init__((host, port), _Handler)
         bound_host, bound_port = self.server_address[:2]
         self.origin = f"http://{bound_host}:{bound_port}"
@@ -201,11 +207,13 @@ def serve_sites(
     *,
     host: str = "127.0.0.1",
     log: Path | str | None = None,
+    delay: float = 0.0,
 ) -> Iterator[dict[str, str]]:
     """Serve `root/sites/*` (or just `only`), one port each; yield {site: origin}.
 
-    `log` appends one JSON line per response to that file. Servers run in daemon
-    threads and are shut down (and their ports closed) when the block exits.
+    `log` appends one JSON line per response to that file; `delay` seconds pass before each
+    response. Servers run in daemon threads and are shut down (and their ports closed) when
+    the block exits.
     """
     log_stream = open(log, "a", encoding="utf-8") if log is not None else None  # noqa: SIM115
     request_log = RequestLog(log_stream) if log_stream is not None else None
@@ -213,7 +221,7 @@ def serve_sites(
     threads: list[threading.Thread] = []
     try:
         for site_dir in _site_dirs(Path(root), only):
-            server = SiteServer(site_dir.name, site_dir, host=host, request_log=request_log)
+            server = SiteServer(site_dir.name, site_dir, host=host, request_log=request_log, delay=delay)
             servers.append(server)
             thread = threading.Thread(
                 target=server.serve_forever,
@@ -245,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--only", nargs="+", default=None, metavar="SITE", help="serve only these sites")
     parser.add_argument("--log", type=Path, default=None, help="append a JSON line per response here")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -256,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        with serve_sites(args.root, args.only, host=args.host, log=args.log) as origins:
+        with serve_sites(args.root, args.only, host=args.host, log=args.log, delay=args.delay) as origins:
             for site, origin in origins.items():
                 print(json.dumps({"site": site, "origin": origin}), flush=True)
             print("ready", flush=True)

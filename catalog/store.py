@@ -37,7 +37,9 @@ __all__ = [
     "complete_sites",
     "load_html",
     "mark_gone",
+    "mark_seen",
     "refresh_prices",
+    "resume_run",
     "start_run",
     "store_page",
     "utcnow",
@@ -305,14 +307,16 @@ def _classify(item: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
 
 
 def store_page(
-    db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any], *, rates: RateTable | None = None
+    db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any], *, rates: RateTable | None = None,
+    resumed: bool = False,
 ) -> Outcome:
     """Store one page item (see docs/ARCHITECTURE.md) in a single transaction.
 
     Returns "new", "updated", "unchanged" or "revived" (a program marked gone is
     back) for a program record, "rejected" for a program page whose record failed
     validation, "page" for any other page. `rates` saves a lookup per item when a
-    caller stores many.
+    caller stores many. `resumed`: the run continues an interrupted one, which may
+    have stored this page already; it is then not counted, or rejected, twice.
     """
     if not item.get("url"):
         raise ValueError("page item has no url")
@@ -321,6 +325,9 @@ def store_page(
     # Explicit BEGIN via atomic(): under `with db.conn:` sqlite-utils 4 would
     # commit each statement on its own, since the driver opens no transaction first.
     with db.atomic():
+        # A resumed run (catalog.jobs) may store a page its interrupted part already stored:
+        # the rows are upserts, and the run's counters and rejections must not count it twice.
+        repeat = resumed and _stored_by(db, str(item["url"])) == run_id
         _upsert_page(db, run_id, item, seen_at)
         html = item.get("html")
         if isinstance(html, str):
@@ -333,6 +340,8 @@ def store_page(
                 site=item.get("site"), main_text=extraction.get("main_text"),
             )
         elif rejection is not None:
+            if repeat:
+                db.execute("DELETE FROM rejected WHERE url = ? AND crawl_run_id = ?", [item["url"], run_id])
             db.execute(
                 "INSERT INTO rejected (url, reason, record, crawl_run_id, rejected_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -341,8 +350,106 @@ def store_page(
             outcome = "rejected"
         else:
             outcome = "page"
-        _count(db, run_id, outcome)
+        if not repeat:
+            _count(db, run_id, outcome)
     return outcome
+
+
+def _stored_by(db: sqlite_utils.Database, url: str) -> int | None:
+    """The crawl run that last stored or marked the page at `url`, if any."""
+    row = db.execute("SELECT crawl_run_id FROM pages WHERE url = ?", [url]).fetchone()
+    return None if row is None else row[0]
+
+
+def mark_seen(
+    db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any], *, resumed: bool = False
+) -> Outcome | None:
+    """Record that run `run_id` saw a page the server answered 304 Not Modified for, without
+    extracting it again: the page, and the program it holds, get last_seen and the run (a gone
+    program is revived); nothing else is rewritten. One transaction.
+
+    Only when the catalog's state of the page came from this very HTML (same SHA-1 as the stored
+    copy) and is whole: a page that is not a program, or a program recorded by the same run as the
+    page, with no extraction error or rejection since. Otherwise (an unknown page, another copy, a
+    failed or rejected extraction, a record of another run) returns None, and the caller extracts the
+    page and stores it with store_page, which is what a crawl without the cache would have done.
+    Returns "unchanged" or "revived" for a program, "page" for any other page. `resumed` as
+    for store_page.
+    """
+    url = str(item["url"])
+    html = item.get("html")
+    if not isinstance(html, str):
+        return None
+    digest = hashlib.sha1(html.encode("utf-8")).hexdigest()
+    seen_at = _timestamp(item.get("fetched_at"))
+    with db.atomic():
+        page = db.execute(
+            "SELECT p.crawl_run_id, p.is_program, p.extract_error, p.last_seen, h.sha1 "
+            "FROM pages p JOIN page_html h ON h.url = p.url WHERE p.url = ?",
+            [url],
+        ).fetchone()
+        if page is None:
+            return None
+        stored_by, is_program, error, last_seen, stored_digest = page
+        if stored_digest != digest or error is not None or is_program is None:
+            return None
+        rejected = db.execute("SELECT 1 FROM rejected WHERE url = ? AND rejected_at >= ? LIMIT 1", [url, last_seen])
+        if rejected.fetchone() is not None:
+            return None
+        program = None
+        if is_program:
+            program = db.execute("SELECT id, status, last_crawl_run FROM programs WHERE url = ?", [url]).fetchone()
+            if program is None or program[2] != stored_by:
+                return None
+        db.execute(
+            "UPDATE pages SET fetched_url = ?, status = ?, etag = ?, last_modified = ?, fetched_at = ?, depth = ?, "
+            "site = coalesce(?, site), last_seen = ?, crawl_run_id = ? WHERE url = ?",
+            [item.get("fetched_url"), item.get("status"), item.get("etag"), item.get("last_modified"),
+             item.get("fetched_at"), item.get("depth"), item.get("site"), seen_at, run_id, url],
+        )
+        outcome: Outcome = "page"
+        if program is not None:
+            program_id, status = program[0], program[1]
+            outcome = "revived" if status == "gone" else "unchanged"
+            if outcome == "revived":
+                db.execute("UPDATE programs SET status = 'active', gone_since = NULL WHERE id = ?", [program_id])
+                _insert_many(db, "program_changes", [_change(url, run_id, "status", "gone", "active", seen_at)])
+            db.execute(
+                "UPDATE programs SET last_seen = ?, last_crawl_run = ?, site = coalesce(?, site) WHERE id = ?",
+                [seen_at, run_id, item.get("site"), program_id],
+            )
+        if not (resumed and stored_by == run_id):
+            _count(db, run_id, outcome)
+    return outcome
+
+
+def resume_run(db: sqlite_utils.Database, run_id: int) -> dict[str, Any]:
+    """Reopen the interrupted crawl run `run_id` so a resumed crawl continues it (catalog.jobs).
+
+    Returns the stats the continuation starts from: `internscope/interruptions`, the history of
+    the run's stops (how each ended, when, when it was resumed), which the run's final stats keep,
+    and the `internscope/incomplete_sites` its earlier parts found (a site with a failed page is not
+    crawled completely, whichever part failed on it).
+    """
+    with db.atomic():
+        row = db.execute("SELECT finished_at, finish_reason, stats FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
+        if row is None:
+            raise CatalogError(f"crawl run {run_id} does not exist in this catalog")
+        finished_at, reason, raw_stats = row
+        if reason == "finished":
+            raise CatalogError(f"crawl run {run_id} has finished; there is nothing to resume")
+        db.execute("UPDATE crawl_runs SET finished_at = NULL, finish_reason = NULL WHERE id = ?", [run_id])
+    try:
+        previous = json.loads(raw_stats) if raw_stats else {}
+    except ValueError:
+        previous = {}
+    interruptions = list(previous.get(STAT_PREFIX + "interruptions") or [])
+    # No reason at all: the process died without closing the run (kill -9, power loss).
+    interruptions.append({"finish_reason": reason or "killed", "finished_at": finished_at, "resumed_at": utcnow()})
+    return {
+        STAT_PREFIX + "interruptions": interruptions,
+        STAT_PREFIX + "incomplete_sites": dict(previous.get(STAT_PREFIX + "incomplete_sites") or {}),
+    }
 
 
 def _count(db: sqlite_utils.Database, run_id: int, outcome: Outcome) -> None:
@@ -619,6 +726,7 @@ class CatalogPipeline:
         self.db: sqlite_utils.Database | None = None
         self.run_id: int | None = None
         self.rates: RateTable | None = None
+        self.resumed = False  # continuing an interrupted run (`crawl --resume`)
         # Sites this run stored pages of; the ones crawled completely get their unseen programs marked gone.
         self.sites: set[str] = set()
 
@@ -636,7 +744,23 @@ class CatalogPipeline:
         self.db = open_catalog(self.db_path)
         spider = self.crawler.spider
         start_urls = [str(u) for u in (getattr(spider, "start_urls", None) or [])]
-        self.run_id = start_run(self.db, start_urls)
+        settings = self.crawler.settings
+        resumed = settings.getint("INTERNSCOPE_RESUME_RUN", 0)
+        if resumed:
+            # `crawl --resume` (catalog.crawl): the interrupted run goes on in its own row, so its
+            # pages and programs count as seen by one run and gone-marking sees the whole crawl.
+            for key, value in resume_run(self.db, resumed).items():
+                if self.crawler.stats is not None:
+                    self.crawler.stats.set_value(key, value)
+            self.run_id = resumed
+            self.resumed = True
+        else:
+            self.run_id = start_run(self.db, start_urls)
+        if settings.get("JOBDIR"):
+            from catalog.jobs import write_marker
+
+            # Written as soon as the run exists: a crawl killed from here on can be resumed into it.
+            write_marker(settings["JOBDIR"], run_id=self.run_id, state="running")
         self.rates = load_rate_table(self.db)
         self._stats_set("crawl_run_id", self.run_id)
         self._stats_set("db", str(self.db_path))
@@ -649,7 +773,7 @@ class CatalogPipeline:
             raise RuntimeError("CatalogPipeline.process_item called before open_spider")
         data = ItemAdapter(item).asdict()
         try:
-            outcome = store_page(self.db, self.run_id, data, rates=self.rates)
+            outcome = self._store(self.db, self.run_id, data)
         except Exception as e:
             # One bad page (or a locked file) must not end a crawl of hundreds;
             # the error is logged with its URL and counted in the run's errors.
@@ -663,6 +787,26 @@ class CatalogPipeline:
         if counter is not None:
             self._stats_inc(counter)
         return item
+
+    def _store(self, db: sqlite_utils.Database, run_id: int, data: dict[str, Any]) -> Outcome:
+        if data.get("not_modified"):
+            outcome = mark_seen(db, run_id, data, resumed=self.resumed)
+            if outcome is not None:
+                self._stats_inc("pages_marked_seen")
+                return outcome
+            # The catalog's copy is not this page's (first crawl into this catalog with an old cache,
+            # a crawl killed between caching and storing, an extraction that failed last time):
+            # extract it as the pipelines would have.
+            self._stats_inc("not_modified_extracted")
+            data = self._extract({**data, "not_modified": False})
+        return store_page(db, run_id, data, rates=self.rates, resumed=self.resumed)
+
+    def _extract(self, data: dict[str, Any]) -> dict[str, Any]:
+        from pipelines.scrapy_pipelines import ExtractPipeline, ValidatePipeline
+
+        for pipeline in (ExtractPipeline(self.crawler), ValidatePipeline(self.crawler)):
+            data = pipeline.process_item(data)
+        return data
 
     def close_spider(self) -> None:
         if self.db is None or self.run_id is None:
@@ -684,7 +828,10 @@ class CatalogPipeline:
             return
         try:
             stats = self._stats()
-            complete = complete_sites(self.sites, stats, reason)
+            # With the sites an interrupted part of a resumed run stored pages of.
+            rows = db.execute("SELECT DISTINCT site FROM pages WHERE crawl_run_id = ? AND site IS NOT NULL",
+                              [self.run_id]).fetchall()
+            complete = complete_sites(self.sites | {row[0] for row in rows}, stats, reason)
             gone = mark_gone(db, self.run_id, complete)
             self._stats_set("programs_gone", gone)
             finish_run(db, self.run_id, self._stats(), reason)

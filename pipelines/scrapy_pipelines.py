@@ -32,10 +32,18 @@ class _StatsPipeline:
 
 
 class ExtractPipeline(_StatsPipeline):
-    """Run the extractors on the page's HTML; add `extraction` to the item."""
+    """Run the extractors on the page's HTML; add `extraction` to the item.
+
+    A page the server answered 304 Not Modified for (`not_modified`) is not extracted again: the
+    catalog already holds what this HTML yields, and marks it seen (catalog.store.mark_seen). The item
+    goes on without `extraction`; the store extracts it after all when its copy does not match.
+    """
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        if adapter.get("not_modified"):
+            self.inc("pages_not_modified")
+            return item
         html = adapter.get("html")
         if not html:
             adapter["extraction"] = {"is_program": False, "kind": "empty", "why": "empty body", "record": None,

@@ -89,15 +89,24 @@ ITEM_PIPELINES = {
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
 INTERNSCOPE_DB = "internscope.db"
 
-# --- HTTP cache (off by default) ----------------------------------------------------
-# Useful while developing extractors: re-crawl a site without re-fetching it. Enable
-# with `-s HTTPCACHE_ENABLED=1` (or settings={"HTTPCACHE_ENABLED": True} in
-# catalog.crawl.run_crawl).
+# --- HTTP cache (off here; on for every catalog crawl) ---------------------------------
+# catalog.crawl.run_crawl turns it on with a cache directory next to the catalog
+# (`<db>.httpcache/`), which makes re-crawls incremental; a bare `scrapy crawl` has it off
+# unless `-s HTTPCACHE_ENABLED=1`.
 HTTPCACHE_ENABLED = False
-# RFC2616Policy revalidates with If-None-Match / If-Modified-Since, so a re-crawl of an
-# unchanged site costs 304s instead of full pages, and changed pages are fetched again.
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+# RFC2616Policy's revalidation (If-None-Match / If-Modified-Since) without its heuristic
+# freshness, so every page is asked about: an unchanged one costs a 304 instead of the page,
+# a changed one is fetched again (scrapers/httpcache.py).
+HTTPCACHE_POLICY = "scrapers.httpcache.RevalidatingPolicy"
+# One SQLite file: an entry is written whole or not at all, even by a crawl killed mid-write.
+HTTPCACHE_STORAGE = "scrapers.httpcache.SqliteCacheStorage"
+# On the network side of HttpCacheMiddleware (900): RevalidationMiddleware tells the spider
+# which cached pages the server answered 304 for, and DownloaderStats counts what came over
+# the network (at its default 850 it counts the cached body of every 304 as downloaded).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": 950,
+    "scrapers.middlewares.RevalidationMiddleware": 960,
+}
 # An absolute path: a relative HTTPCACHE_DIR is resolved against the project's .scrapy
 # directory, which Scrapy cannot find when the crawl worker runs outside the repo.
 # Override with the INTERNSCOPE_HTTPCACHE_DIR environment variable or -s HTTPCACHE_DIR=...

@@ -28,7 +28,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "ITEM_PIPELINES": {}}
 ITEM_KEYS = {
     "url", "fetched_url", "status", "html", "encoding", "etag",
-    "last_modified", "fetched_at", "depth", "site",
+    "last_modified", "fetched_at", "depth", "site", "not_modified",
 }
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecat
 SITE = "http://prov.test:8001"
 ITEM_KEYS = {
     "url", "fetched_url", "status", "html", "encoding", "etag",
-    "last_modified", "fetched_at", "depth", "site",
+    "last_modified", "fetched_at", "depth", "site", "not_modified",
 }
 
 

@@ -51,6 +51,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.html import strip_html5_whitespace
 
+from scrapers.middlewares import META_NOT_MODIFIED
 from scrapers.traps import DEFAULT_MAX_PER_PATTERN, TrapGuard
 from scrapers.urls import canonicalize, has_denied_extension, is_http_url
 
@@ -74,6 +75,9 @@ META_UNFOLDED = "internscope_unfolded"  # URL with index.html kept, tried when t
 META_NO_FOLD = "internscope_no_fold"  # this request is that fallback: keep index.html in `url`
 META_CANONICAL_OF = "internscope_canonical_of"  # fetched because that page named it rel=canonical
 META_FALLBACK_ITEM = "internscope_fallback_item"  # that page's item, emitted if this fetch fails
+# Key of the frontier in `self.state`, which Scrapy's SpiderState keeps in the JOBDIR between the
+# parts of a paused and resumed crawl.
+STATE_FRONTIER = "internscope_frontier"
 
 # Sitemap pages are listed by the site itself, one step from its root, like the home
 # page's own links.
@@ -428,13 +432,38 @@ class ProviderSpider(SitemapSpider):
         providers = sorted({s.provider for s in self._starts.values() if s.provider})
         if providers:
             self._stats.set_value(STATS_PREFIX + "providers", providers)
+        resumed = self._share_frontier()
         for start in self._starts.values():
+            if start.url in resumed:
+                continue  # requested by the interrupted part; what it left to do is in the JOBDIR queue
             self._count("start_urls")
             start.pages += 1
             meta: dict[str, Any] = {META_START: start.url, META_DEPTH: 0, META_IS_START: True}
             if start.unfolded:
                 meta[META_UNFOLDED] = start.unfolded
             yield Request(start.url, callback=self.parse, errback=self._page_failed, meta=meta)
+
+    def _share_frontier(self) -> set[str]:
+        """With a JOBDIR (a resumable crawl), keep the frontier in the spider's state and, when
+        resuming, take back what the interrupted part had: the canonical URLs requested, and per
+        start URL its pages counted against the budget, its hosts and whether its sitemaps were
+        asked for. Returns the start URLs taken back."""
+        state = getattr(self, "state", None)  # set by SpiderState at spider_opened, only with a JOBDIR
+        if not isinstance(state, dict):
+            return set()
+        saved = state.get(STATE_FRONTIER)
+        resumed: set[str] = set()
+        if isinstance(saved, dict):
+            self._seen.update(saved.get("seen") or ())
+            for url, old in (saved.get("starts") or {}).items():
+                start = self._starts.get(url)
+                if start is not None:
+                    start.pages, start.sitemaps_requested = old.pages, old.sitemaps_requested
+                    start.hosts |= old.hosts
+                    resumed.add(url)
+        # The live objects: SpiderState pickles them as they are when the spider closes.
+        state[STATE_FRONTIER] = {"seen": self._seen, "starts": self._starts}
+        return resumed
 
     def _sitemap_requests(self, start: _Start) -> Iterator[Request]:
         """robots.txt (for its Sitemap: lines), /sitemap.xml and declared sitemaps of a
@@ -542,6 +571,9 @@ class ProviderSpider(SitemapSpider):
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "depth": depth,
             "site": start.site,
+            # The server answered 304 to the HTTP cache's conditional request (scrapers.httpcache):
+            # this is the cached copy of a page that has not changed since the last crawl.
+            "not_modified": bool(response.meta.get(META_NOT_MODIFIED)) and "cached" in response.flags,
         }
         if start.currency:
             item["default_currency"] = start.currency
