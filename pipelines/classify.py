@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipelines.page import Page, ihas
+from pipelines.casefold import ihas
+from pipelines.page import Page
 
 _NON_PROGRAM_PATH = re.compile(
     r"(?:^|/)(?:blog|blogs|news|articles?|stories|story|posts?|journal|magazine|faqs?|help|about(?:-us)?|"

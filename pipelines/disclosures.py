@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.casefold import ihas
 from pipelines.page import Page, scan, snippet
 
 _LEGAL = re.compile(
@@ -158,7 +159,7 @@ _COMMUNITY_HINT = re.compile(r"donat|to the|with the|fee|payment|booking|rate|pr
 def _first(page: Page, pat: re.Pattern[str], not_pat: re.Pattern[str], hint: re.Pattern[str]) -> str | None:
     for sent, m in scan(page, pat, hint):
         window = sent.text[max(0, m.start() - 40):m.end() + 40]
-        if not not_pat.search(window):
+        if not ihas(not_pat, window):  # re.I run case-sensitively on lower-cased text (pipelines.casefold)
             return snippet(sent.text, m)
     return None
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
+
+from pipelines.casefold import case_twin, fold_safe
 
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -109,35 +112,42 @@ _NEEDS: list[tuple[str, ...] | None] = [
 ]
 _PATTERNS_LOWER = [(shape, re.compile(pat.pattern), needs)
                    for (shape, pat), needs in zip(_PATTERNS, _NEEDS, strict=True)]
-_ANY_UNIT = re.compile(r"week|wk|month|mth|day|fortnight|year")
+_UNIT_LITERALS = ("week", "wk", "month", "mth", "day", "fortnight", "year")
 
 
 def find_durations(text: str) -> list[DurationMention]:
     """All duration mentions, most specific shape first, without overlaps."""
     lower = text.lower()
-    if not _ANY_UNIT.search(lower):
+    # (map over str.__contains__: the literal tests without a Python frame per literal.)
+    if not any(map(lower.__contains__, _UNIT_LITERALS)):
         return []
     # Matching lower-cased text with case-sensitive patterns is about twice as fast as re.I; lower() keeps
     # offsets for all but a few non-ASCII letters, and for those the case-insensitive patterns are used.
+    checks = _NOT_A_LENGTH
     if len(lower) == len(text):
         subject = lower
         patterns = [(shape, pat) for shape, pat, needs in _PATTERNS_LOWER
-                    if needs is None or any(lit in lower for lit in needs)]
+                    if needs is None or any(map(lower.__contains__, needs))]
+        if fold_safe(text, lower):
+            checks = _NOT_A_LENGTH_TWINS
     else:  # re.I can match letters that lower() does not produce ("ſ" for "s"), so no literal prefilter here
         subject, patterns = text, _PATTERNS
     found: list[DurationMention] = []
     taken: list[tuple[int, int]] = []
     for shape, pat in patterns:
         for m in pat.finditer(subject):
-            if any(m.start() < e and s < m.end() for s, e in taken) or _not_a_length(subject, m):
+            if any(m.start() < e and s < m.end() for s, e in taken) or _not_a_length(subject, m, checks):
                 continue
             mention = _read(shape, m)
             if mention is None:
                 continue
             taken.append((m.start(), m.end()))
             found.append(mention)
-    found.sort(key=lambda d: d.start)
+    found.sort(key=_BY_START)
     return found
+
+
+_BY_START = attrgetter("start")
 
 
 # A count of time units that is not a length of stay: a schedule ("5 days a week"), a frequency
@@ -148,10 +158,16 @@ _NOT_STAY_AFTER = re.compile(r"\s*(?:old|of age|of (?:\w+ )?(?:experience|traini
 _NOT_STAY_BEFORE = re.compile(r"\b(?:every|aged|age|over the (?:past|last)|for the (?:past|last))\s*$", re.I)
 
 
-def _not_a_length(text: str, m: re.Match[str]) -> bool:
+_NOT_A_LENGTH = (_FREQUENCY_AFTER, _NOT_STAY_AFTER, _NOT_STAY_BEFORE)
+# The same three as case-sensitive twins, for lower-cased text that folds safely (pipelines.casefold).
+_NOT_A_LENGTH_TWINS = tuple(case_twin(p) or p for p in _NOT_A_LENGTH)
+
+
+def _not_a_length(text: str, m: re.Match[str], checks: tuple[re.Pattern[str], ...] = _NOT_A_LENGTH) -> bool:
+    frequency_after, not_stay_after, not_stay_before = checks
     before = text[max(0, m.start() - 20):m.start()]
-    return bool(_FREQUENCY_AFTER.match(text, m.end()) or _NOT_STAY_AFTER.match(text, m.end())
-                or _NOT_STAY_BEFORE.search(before))
+    return bool(frequency_after.match(text, m.end()) or not_stay_after.match(text, m.end())
+                or not_stay_before.search(before))
 
 
 def _read(shape: str, m: re.Match[str]) -> DurationMention | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from pipelines.casefold import ihas
 from pipelines.classify import classify
 from pipelines.discipline import extract_discipline
 from pipelines.disclosures import extract_community, extract_legal, extract_safety
@@ -20,7 +21,7 @@ from pipelines.fees import extract_fees, tie_fixed_length
 from pipelines.flags import judge_flags
 from pipelines.inclusions import extract_inclusions
 from pipelines.money import Money, context_for, find_money
-from pipelines.page import Page, ihas, parse_html, sentences_with, snippet
+from pipelines.page import Page, parse_html, sentences_with, snippet
 from pipelines.participation import extract_participation
 from pipelines.places import extract_cities, extract_country
 from pipelines.provider import extract_provider, extract_title

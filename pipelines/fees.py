@@ -11,11 +11,14 @@ the same clause ties a total to its weeks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from pipelines.casefold import case_twin, fold_safe, ifinditer, ihas, isearch
 from pipelines.duration import find_durations
 from pipelines.money import CurrencyContext, Money, find_money
-from pipelines.page import Block, Page, block_sentences, case_twin, fold_safe, ifinditer, ihas, isearch, split_sentences
+from pipelines.page import Block, Page, block_sentences, split_sentences
 
 _BASIS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("one_time", re.compile(r"\b(?:once|one)[- ]off\b|\bone[- ]time\b|\bonce only\b|\bsingle payment\b", re.I)),
@@ -111,10 +114,12 @@ def _num(v: float | None) -> float | int | None:
 
 def extract_fees(page: Page, ctx: CurrencyContext) -> list[dict]:
     mentions: list[FeeMention] = []
+    memo: dict = {}  # what a table's header cells say, read once for all its rows
     for block, headers in _with_table_headers(page.blocks):
         if not _DIGIT.search(block.text):
             continue  # no number, no price
-        mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title, block_sentences(page, block)))
+        mentions.extend(_block_mentions(block, headers, ctx, page.h1 or page.title, block_sentences(page, block),
+                                        memo))
     mentions = _fold(mentions)
     _fixed_fee_on_top(mentions)
     return [m.as_dict() for m in mentions]
@@ -152,9 +157,9 @@ def _with_table_headers(blocks: list[Block]) -> list[tuple[Block, tuple[str, ...
 
 
 def _block_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "",
-                    sents: list[str] | None = None) -> list[FeeMention]:
+                    sents: list[str] | None = None, memo: dict | None = None) -> list[FeeMention]:
     if block.kind == "row" and len(block.cells) > 1:
-        return _row_mentions(block, headers, ctx, title)
+        return _row_mentions(block, headers, ctx, title, memo)
     out = []
     for sentence in split_sentences(block.text) if sents is None else sents:
         found = find_money(sentence, ctx)
@@ -199,16 +204,22 @@ def _nearest(cues: list[tuple[str, re.Pattern[str]]], before: str, after: str,
         else:
             text_before, text_after = before, after
         last = None
-        for m in pat.finditer(text_before):
-            last = m  # the last match is the nearest
+        if text_before or id(pat) in _EMPTY_MATCHING:  # (no cue matches an empty string: skip the call)
+            for m in pat.finditer(text_before):
+                last = m  # the last match is the nearest
         if last is not None:
             cand = (len(before) - last.end(), prio.get(name, 0), name)
             best = cand if best is None or cand < best else best
-        first = pat.search(text_after)
+        first = pat.search(text_after) if text_after or id(pat) in _EMPTY_MATCHING else None
         if first is not None:
             cand = (first.start(), prio.get(name, 0), name)
             best = cand if best is None or cand < best else best
     return best[2] if best else None
+
+
+# Cues (and their twins) that match an empty string, should one ever: only those are run on an empty window.
+_EMPTY_MATCHING = frozenset(id(p) for _, cue in _BASIS_CUES + _KIND_CUES for p in (cue, case_twin(cue))
+                            if p is not None and p.search("") is not None)
 
 
 def _kind(before: str, after: str, title: str = "") -> str:
@@ -285,7 +296,9 @@ def _tied_weeks(before: str, after: str) -> float | None:
     return None
 
 
-def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "") -> list[FeeMention]:
+def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, title: str = "",
+                  memo: dict | None = None) -> list[FeeMention]:
+    memo = {} if memo is None else memo
     out = []
     label = block.cells[0]
     label_kind = _nearest(_KIND_CUES[:4], label, "", _KIND_PRIORITY)
@@ -301,7 +314,8 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, 
                 kind, basis = "program", "per_week"
             else:
                 basis = (_nearest(_BASIS_CUES, before[-30:], after[:30])
-                         or _nearest(_BASIS_CUES, header, "") or _nearest(_BASIS_CUES, label, ""))
+                         or _memo(memo, ("basis", header), _nearest, _BASIS_CUES, header, "")
+                         or _nearest(_BASIS_CUES, label, ""))
             explicit = basis is not None
             weeks = None
             if basis is None:
@@ -311,10 +325,23 @@ def _row_mentions(block: Block, headers: tuple[str, ...], ctx: CurrencyContext, 
                     basis = "total"
                     weeks = (_single_weeks(label) or _bare_number_weeks(label, headers)) if col else None
                     if weeks is None:
-                        weeks = _single_weeks(header) or _bare_number_weeks(header, headers)
+                        weeks = _memo(memo, ("weeks", header, headers), _header_weeks, header, headers)
             out.append(FeeMention(money.amount, money.amount_max, money.currency or ctx.dollar, basis, kind,
                                   weeks, _clip(block.text, 200), False, explicit))
     return out
+
+
+def _memo(memo: dict, key: tuple, fn: Callable[..., Any], *args: Any) -> Any:
+    """fn(*args), once per key in `memo` (one page's table: the same header cells for every row)."""
+    try:
+        return memo[key]
+    except KeyError:
+        memo[key] = value = fn(*args)
+        return value
+
+
+def _header_weeks(header: str, headers: tuple[str, ...]) -> float | None:
+    return _single_weeks(header) or _bare_number_weeks(header, headers)
 
 
 def _single_weeks(text: str) -> float | None:

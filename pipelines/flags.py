@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.casefold import ihas, isearch
 from pipelines.page import Page, scan, snippet
 from pipelines.participation import negated
 from pipelines.record import FLAG_SEVERITY
@@ -66,10 +67,11 @@ _VAGUE_HINT = re.compile(r"arrival|wherever|whatever|depend|vary|varies|flexible
 def _beyond_training_evidence(page: Page) -> str | None:
     for s, m in scan(page, _BEYOND, _BEYOND_HINT):
         before = s.text[max(0, m.start() - 90):m.start()]
-        if negated(before) or _WATCH.search(before):
+        # ihas/isearch: the re.I patterns run case-sensitively on lower-cased text (pipelines.casefold).
+        if negated(before) or ihas(_WATCH, before):
             continue
-        staff = _STAFF_SUBJECT.search(before)
-        if staff and not _STAFF_AS_OBJECT.search(before[:staff.start()]):
+        staff = isearch(_STAFF_SUBJECT, before)
+        if staff and not ihas(_STAFF_AS_OBJECT, before[:staff.start()]):
             continue
         return snippet(s.text, m)
     return None

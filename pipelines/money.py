@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
 
+from pipelines.casefold import ihas, isearch
+
 # Symbols and codes, longest first so that "US$" wins over "$".
 _SYMBOLS: dict[str, str | None] = {
     "US$": "USD",
@@ -221,7 +223,10 @@ _STATED_DOLLAR = re.compile(
     r"|\((AUD|CAD|NZD|SGD)\)|\b(?:currency|prices? in)\s*:?\s*(AUD|CAD|NZD|SGD)\b",
     re.I,
 )
-_DOLLAR_CODE = re.compile(r"aud|cad|nzd|sgd")
+_DOLLAR_CODES = ("aud", "cad", "nzd", "sgd")
+
+
+_RAND_WORDS = re.compile(r"\b(ZAR|rands?|south africa)\b", re.I)
 
 
 def context_for(text: str, country: str | None = None, host: str = "", locale: str = "") -> CurrencyContext:
@@ -229,7 +234,9 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
     dollar = "USD"
     lower = text.lower()
     # Only pages that mention dollars or a dollar code can state which dollar; skip the search otherwise.
-    stated = _STATED_DOLLAR.search(text) if ("dollar" in lower or _DOLLAR_CODE.search(lower)) else None
+    # (str `in` for the codes: an alternation of literals is tried at every position of the page's text.)
+    mentions = "dollar" in lower or any(code in lower for code in _DOLLAR_CODES)
+    stated = isearch(_STATED_DOLLAR, text, lower) if mentions else None
     if stated:
         word = (stated.group(1) or "").lower()
         dollar = {"australian": "AUD", "canadian": "CAD", "new zealand": "NZD", "singapore": "SGD", "us": "USD",
@@ -246,8 +253,7 @@ def context_for(text: str, country: str | None = None, host: str = "", locale: s
     rand_ok = (
         country in _RAND_COUNTRIES
         or locale.lower().endswith("za")
-        or (("zar" in lower or "rand" in lower or "south africa" in lower)
-            and bool(re.search(r"\b(ZAR|rands?|south africa)\b", text, re.I)))
+        or (("zar" in lower or "rand" in lower or "south africa" in lower) and ihas(_RAND_WORDS, text, lower))
     )
     return CurrencyContext(dollar=dollar, rupee=rupee, shilling=shilling, yen=yen, rand_ok=rand_ok,
                            local=_LOCAL_BY_COUNTRY.get(country or ""))

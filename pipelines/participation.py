@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.page import Page, Sentence, ifinditer, ihas, scan, sentences, snippet
+from pipelines.casefold import ifinditer, ihas
+from pipelines.page import Page, Sentence, scan, sentences, snippet
 
 OBSERVE = re.compile(
     r"\b(?:observ(?:e|es|ing)|observation(?:al)?(?:[- ]only| placement| role| basis)|shadow(?:s|ing)?|watch(?:es|"
@@ -103,7 +104,7 @@ _WATCHED_AGENT = re.compile(
 
 def negated(before: str) -> bool:
     """Whether the text just before an activity negates it ("you will not suture")."""
-    return bool(NEGATION.search(_NOT_REQUIRED.sub(" ", before)))
+    return ihas(NEGATION, _NOT_REQUIRED.sub(" ", before))
 
 
 def _activity(sentence: Sentence, pat: re.Pattern[str]) -> re.Match[str] | None:
@@ -114,7 +115,7 @@ def _activity(sentence: Sentence, pat: re.Pattern[str]) -> re.Match[str] | None:
             continue
         if pat is OBSERVE and NOT_OBSERVE.search(sentence.text, m.start(), m.end() + 40):
             continue
-        if pat is DO and _WATCHED_AGENT.search(before):
+        if pat is DO and ihas(_WATCHED_AGENT, before):
             continue
         return m
     return None

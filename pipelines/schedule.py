@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.casefold import ihas, isearch
 from pipelines.page import Page, sentences, snippet
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
@@ -48,6 +49,9 @@ _NOT_PROGRAM = re.compile(r"\b(?:monsoon|rains|rainy season|dry season|wet seaso
                           r"semester|ramadan)\b,?(?:\s+(?:which|that))?(?:\s+\w+)?\s+(?:starts?|begins?|runs?|arrives?|"
                           r"lasts?|ends?)\b",
                           re.I)
+_YEAR_ROUND = re.compile(r"\byear[- ]round\b|\ball year round\b|\bthroughout the year\b", re.I)
+_FLEXIBLE_VALUE = re.compile(r"\s*flexible\b", re.I)
+_ANY_MONTH = re.compile(_MONTHS, re.I)
 _DATE_OPTIONS = 2  # named dates offered as choices in a dropdown
 # Wordings that offer a choice without saying among what: with a dropdown of named dates the choice is among those.
 _CHOICE = re.compile(r"choose your (?:own )?(?:start|dates?)|pick (?:your|the) (?:own )?(?:start|dates?|day|week)|"
@@ -55,30 +59,37 @@ _CHOICE = re.compile(r"choose your (?:own )?(?:start|dates?)|pick (?:your|the) (
 
 
 def extract_start_dates(page: Page) -> tuple[str | None, str | None]:
+    # ihas/isearch: the re.I patterns run case-sensitively on lower-cased text (pipelines.casefold), same answers.
     for b in page.blocks:
-        if b.is_fact and _START.search(b.label):
+        if b.is_fact and ihas(_START, b.label):
             value = b.cells[-1]
-            if _FLEXIBLE.search(value) or re.match(r"\s*flexible\b", value, re.I):
+            if ihas(_FLEXIBLE, value) or _FLEXIBLE_VALUE.match(value):
                 return "flexible", b.text
-            if _FIXED.search(value) or re.search(_MONTHS, value, re.I):
+            if ihas(_FIXED, value) or ihas(_ANY_MONTH, value):
                 return "fixed", b.text
     # A dropdown of named dates ("Choose your start date: 12 May / 9 June / ...") offers fixed dates, however
     # freely the label words the choice; a statement such as "any Monday" still makes them flexible.
     options = [b for b in page.blocks if b.kind == "option" and _DAY_MONTH.search(b.text)]
     dated = len(options) >= _DATE_OPTIONS
     fixed_ev = None
+    start_headings: dict[str, bool] = {}  # a page has many sentences under few headings
     for s in sentences(page):
-        if m := re.search(r"\byear[- ]round\b|\ball year round\b|\bthroughout the year\b", s.text, re.I):
+        low = s.lower
+        if m := isearch(_YEAR_ROUND, s.text, low):
             return "flexible", snippet(s.text, m)
-        own_start = _START.search(s.text)
-        if not (own_start or _START.search(s.block.heading)):
+        own_start = ihas(_START, s.text, low)
+        heading = s.block.heading
+        start_heading = start_headings.get(heading)
+        if start_heading is None:
+            start_heading = start_headings[heading] = ihas(_START, heading)
+        if not (own_start or start_heading):
             continue
-        if not own_start and _CONTACT.search(s.text):
+        if not own_start and ihas(_CONTACT, s.text, low):
             continue
-        if (m := _FLEXIBLE.search(s.text)) and not (dated and _CHOICE.fullmatch(m.group())):
+        if (m := isearch(_FLEXIBLE, s.text, low)) and not (dated and _CHOICE.fullmatch(m.group())):
             return "flexible", snippet(s.text, m)
-        if fixed_ev is None and (m := _FIXED.search(s.text) or (
-                _START.search(s.block.heading) and _DAY_MONTH.search(s.text))) and not _NOT_PROGRAM.search(s.text):
+        if fixed_ev is None and (m := isearch(_FIXED, s.text, low) or (
+                start_heading and isearch(_DAY_MONTH, s.text, low))) and not ihas(_NOT_PROGRAM, s.text, low):
             fixed_ev = snippet(s.text, m)
     if fixed_ev:
         return "fixed", fixed_ev

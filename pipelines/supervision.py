@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.casefold import ihas
 from pipelines.page import Page, scan, snippet
 
 # Who a participant is, as the object of an active verb ("doctors supervise *every volunteer*").
@@ -91,12 +92,13 @@ def extract_supervision(page: Page) -> dict:
     licensed = False
     for s, m in scan(page, _CLAIM, _CLAIM_HINT):
         # "Never left unsupervised" is itself a claim: only other negations withdraw one.
-        if _NEGATED.search(_DOUBLE_NEGATIVE.sub(" ", s.text)):
+        # (ihas: the re.I pattern runs case-sensitively on lower-cased text, pipelines.casefold; same answers.)
+        if ihas(_NEGATED, _DOUBLE_NEGATIVE.sub(" ", s.text)):
             continue
         if claimed_ev is None:
             claimed_ev = snippet(s.text, m)
         # The supervisor is named in the clause that carries the claim.
-        if _LICENSED.search(_clause(s.text, m.start(), m.end())):
+        if ihas(_LICENSED, _clause(s.text, m.start(), m.end())):
             licensed = True
             claimed_ev = snippet(s.text, m)
             break
