@@ -289,6 +289,17 @@ _MIGRATION_2: tuple[str, ...] = (
 )
 
 
+# Indexes for the faceted Datasette programs page (bench/catalog.py): each facet groups the whole table
+# by one column, and without an index that is a scan of every row with its record JSON, about 300 ms at
+# 100k programs and over Datasette's 200 ms facet limit. With one the facet reads only the index (~5 ms).
+_MIGRATION_3: tuple[str, ...] = (
+    "CREATE INDEX idx_programs_provider_name ON programs(provider)",
+    "CREATE INDEX idx_programs_participation ON programs(participation)",
+    # The array facet on flag_codes reads just this column (through catalog/datasette_plugins).
+    "CREATE INDEX idx_programs_flag_codes ON programs(flag_codes)",
+)
+
+
 def _backfill_2(db: sqlite_utils.Database) -> None:
     # Imported here: the derivations live with the code that writes new rows, which imports this module.
     from catalog.store import backfill_v2
@@ -300,7 +311,7 @@ Migration = tuple[str | Callable[[sqlite_utils.Database], None], ...]
 
 # Append only: migration N must never change once released, because catalogs in
 # the wild already record (via user_version) that they have run it.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2))
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2), _MIGRATION_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES: tuple[str, ...] = (

@@ -112,9 +112,11 @@ def _program_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SORTS: dict[str, str] = {
-    # name -> ORDER BY; the price sorts put programs without a derivable price last.
-    "price": "p.price_per_week_eur IS NULL, p.price_per_week_eur, p.url",
-    "price4": "p.price_4_weeks_eur IS NULL, p.price_4_weeks_eur, p.url",
+    # name -> ORDER BY; the price sorts put programs without a derivable price last. NULLS LAST rather
+    # than an `x IS NULL` term: with a price bound SQLite then reads the (country, price) index in order
+    # and stops at the LIMIT (0.4 ms at 100k programs) instead of sorting every match (3-9 ms).
+    "price": "p.price_per_week_eur NULLS LAST, p.url",
+    "price4": "p.price_4_weeks_eur NULLS LAST, p.url",
     "country": "p.country IS NULL, p.country, p.price_per_week_eur IS NULL, p.price_per_week_eur, p.url",
     "provider": "p.provider IS NULL, p.provider COLLATE NOCASE, p.title COLLATE NOCASE, p.url",
     "title": "p.title COLLATE NOCASE, p.url",
@@ -400,13 +402,17 @@ def search_programs(
     """Programs matching `text`, best first (bm25; a title or provider hit outweighs the body), with a snippet."""
     query = text if raw else fts_query(text)
     status = "" if include_gone else "AND p.status = 'active'"
+    # Ranked through FTS5's own `rank` column (set to the weighted bm25 by `rank MATCH`): FTS5 then
+    # returns matches best first, so the join and the snippet run only for the rows LIMIT keeps. Sorting
+    # by a bm25() result column instead made SQLite build every match's snippet and join first:
+    # 200-500 ms for a word on every page of a 100k-program catalog, about half that this way.
     sql = f"""
         SELECT p.id, p.url, p.title, p.provider, p.country, p.status, p.price_per_week, p.price_currency,
-               bm25(programs_fts, 8.0, 4.0, 2.0, 1.0) AS rank,
+               programs_fts.rank AS rank,
                snippet(programs_fts, -1, '[', ']', ' ... ', 12) AS snippet
         FROM programs_fts JOIN programs p ON p.id = programs_fts.rowid
-        WHERE programs_fts MATCH :query {status}
-        ORDER BY rank LIMIT :limit
+        WHERE programs_fts MATCH :query AND programs_fts.rank MATCH 'bm25(8.0, 4.0, 2.0, 1.0)' {status}
+        ORDER BY programs_fts.rank LIMIT :limit
     """
     return [dict(r) for r in db.query(sql, {"query": query, "limit": int(limit)})]
 
