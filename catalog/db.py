@@ -300,6 +300,17 @@ _MIGRATION_3: tuple[str, ...] = (
 )
 
 
+# Crawl-run statistics kept as columns (they were only inside the `stats` JSON, if at all), so
+# runs can be compared and monitored with plain SQL; filled by catalog.store.finish_run.
+_MIGRATION_4: tuple[str, ...] = (
+    "ALTER TABLE crawl_runs ADD COLUMN requests INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN response_bytes INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE crawl_runs ADD COLUMN errors_by_kind TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE crawl_runs ADD COLUMN duration_s REAL",
+    "ALTER TABLE crawl_runs ADD COLUMN providers TEXT NOT NULL DEFAULT '[]'",
+)
+
+
 def _backfill_2(db: sqlite_utils.Database) -> None:
     # Imported here: the derivations live with the code that writes new rows, which imports this module.
     from catalog.store import backfill_v2
@@ -311,7 +322,7 @@ Migration = tuple[str | Callable[[sqlite_utils.Database], None], ...]
 
 # Append only: migration N must never change once released, because catalogs in
 # the wild already record (via user_version) that they have run it.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2), _MIGRATION_3)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2), _MIGRATION_3, _MIGRATION_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES: tuple[str, ...] = (
