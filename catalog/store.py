@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlite_utils
 from pydantic import ValidationError
 
+from catalog.crawlstats import run_columns
 from catalog.db import CatalogError, open_catalog
 from catalog.prices import normalise_prices
 from catalog.rates import INDEX_CURRENCY, RateTable, bundled_rates, import_rates, load_rate_table
@@ -282,10 +283,17 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: Mapping[str, Any],
         int(stats.get("log_count/ERROR", 0) or 0),
         int(stats.get(STAT_PREFIX + "store_errors", 0) or 0),
     )
+    now = utcnow()
+    # requests, bytes, errors by kind, duration, registry providers (migration 4); a duration the
+    # stats do not give (re-extraction, the first of the two calls of a crawl) is taken from started_at.
+    extra = run_columns(stats)
     with db.atomic():
         cursor = db.execute(
-            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, errors = ? WHERE id = ?",
-            [utcnow(), finish_reason, json.dumps(dict(stats), default=str, sort_keys=True), errors, run_id],
+            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, stats = ?, errors = ?, requests = ?, "
+            "response_bytes = ?, errors_by_kind = ?, providers = ?, "
+            "duration_s = coalesce(?, round((julianday(?) - julianday(started_at)) * 86400, 3)) WHERE id = ?",
+            [now, finish_reason, json.dumps(dict(stats), default=str, sort_keys=True), errors, extra["requests"],
+             extra["response_bytes"], extra["errors_by_kind"], extra["providers"], extra["duration_s"], now, run_id],
         )
     if cursor.rowcount != 1:
         raise CatalogError(f"crawl run {run_id} does not exist in this catalog")
