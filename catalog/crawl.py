@@ -328,6 +328,13 @@ def _verdict(result: dict[str, Any]) -> tuple[int, str]:
     finish_reason = stats.get("finish_reason")
     if finish_reason != "finished":
         return EXIT_CRAWL_FAILED, _one_line(f"crawl did not finish: {finish_reason or 'no finish reason'}")
+    # catalog.monitors (spidermon) records its verdicts in the stats and the run's row.
+    failed = [str(m) for m in stats.get("internscope/monitors_failed") or []]
+    if failed:
+        details = {str(o.get("monitor")): o.get("detail") for o in stats.get("internscope/monitors") or []
+                   if isinstance(o, dict)}
+        named = "; ".join(f"{m}: {details[m]}" if details.get(m) else m for m in failed)
+        return EXIT_CRAWL_FAILED, _one_line(f"monitors failed: {named}", limit=500)
     return EXIT_OK, "finished"
 
 

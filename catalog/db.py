@@ -311,6 +311,19 @@ _MIGRATION_4: tuple[str, ...] = (
 )
 
 
+# Crawl monitors (catalog/monitors.py) and feeds ingested from Scrapyd jobs (catalog/ingest.py): the
+# monitors' verdicts, the programs each site gave (what the site's next run is compared with), and the
+# job a run was ingested from (unique: ingesting the same feed again finds its run and changes nothing).
+_MIGRATION_5: tuple[str, ...] = (
+    "ALTER TABLE crawl_runs ADD COLUMN monitor_status TEXT CHECK (monitor_status IN ('passed', 'failed'))",
+    "ALTER TABLE crawl_runs ADD COLUMN monitor_results TEXT",
+    "ALTER TABLE crawl_runs ADD COLUMN site_programs TEXT",
+    "ALTER TABLE crawl_runs ADD COLUMN job TEXT",
+    "ALTER TABLE crawl_runs ADD COLUMN feed TEXT",
+    "CREATE UNIQUE INDEX idx_crawl_runs_job ON crawl_runs(job) WHERE job IS NOT NULL",
+)
+
+
 def _backfill_2(db: sqlite_utils.Database) -> None:
     # Imported here: the derivations live with the code that writes new rows, which imports this module.
     from catalog.store import backfill_v2
@@ -322,7 +335,8 @@ Migration = tuple[str | Callable[[sqlite_utils.Database], None], ...]
 
 # Append only: migration N must never change once released, because catalogs in
 # the wild already record (via user_version) that they have run it.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2), _MIGRATION_3, _MIGRATION_4)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, (*_MIGRATION_2, _backfill_2), _MIGRATION_3, _MIGRATION_4,
+                                   _MIGRATION_5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLES: tuple[str, ...] = (

@@ -87,7 +87,31 @@ ITEM_PIPELINES = {
     "catalog.store.CatalogPipeline": 800,
 }
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
+# Empty turns the store pipeline off: a Scrapyd job writes a feed instead (see below).
 INTERNSCOPE_DB = "internscope.db"
+
+# --- Feeds (Scrapyd jobs) -------------------------------------------------------------
+# `-o job.jl:internscope` (or FEEDS with format "internscope") writes the page items between a
+# start and a finish line, for `internscope ingest` (catalog/feed.py).
+FEED_EXPORTERS = {"internscope": "catalog.feed.FeedItemExporter"}
+
+# --- Monitors ---------------------------------------------------------------------------
+# spidermon runs catalog.monitors.CrawlMonitorSuite when the spider closes; a failed monitor
+# makes `internscope crawl` exit non-zero and is recorded in the run's crawl_runs row. The
+# extension is spidermon's own, with failures logged as warnings rather than crawl errors
+# (added to the EXTENSIONS set above, if any).
+EXTENSIONS = {**globals().get("EXTENSIONS", {}), "catalog.monitors.Spidermon": 500}
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["catalog.monitors.CrawlMonitorSuite"]
+# A site that gives fewer programs than this share of its last complete run (a redesign the
+# crawler no longer follows, pages gone missing) fails the crawl.
+INTERNSCOPE_MONITOR_MIN_PROGRAM_RATIO = 0.5
+# Error log records (requests given up after retries, unreachable start URLs) per request.
+INTERNSCOPE_MONITOR_MAX_ERROR_RATE = 0.1
+# Program pages whose record failed validation, per program page.
+INTERNSCOPE_MONITOR_MAX_REJECTED_RATE = 0.2
+# Finish reasons that count as a good crawl (a page budget or a shutdown is not one).
+INTERNSCOPE_MONITOR_FINISH_REASONS = ["finished"]
 
 # --- HTTP cache (off here; on for every catalog crawl) ---------------------------------
 # catalog.crawl.run_crawl turns it on with a cache directory next to the catalog
