@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 import sqlite_utils
 
-from catalog import cli_analyst
+from catalog import cli_analyst, cli_fleet
 from catalog.cli_common import CliError, Group, db_option, money, one_line, open_read, open_write
 from catalog.crawlstats import ProgressLine, log_event
 from catalog.db import CatalogError, open_catalog
@@ -45,7 +45,7 @@ def main() -> None:
     of programs (fees, duration, supervision, red flags, each with its evidence)."""
 
 
-for _command in cli_analyst.COMMANDS:
+for _command in (*cli_analyst.COMMANDS, *cli_fleet.COMMANDS):
     main.add_command(_command)
 
 

@@ -756,12 +756,17 @@ class CatalogPipeline:
         self.resumed = False  # continuing an interrupted run (`crawl --resume`)
         # Sites this run stored pages of; the ones crawled completely get their unseen programs marked gone.
         self.sites: set[str] = set()
+        from scrapy.exceptions import NotConfigured
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
         from scrapy import signals
 
-        pipeline = cls(crawler.settings.get("INTERNSCOPE_DB") or DEFAULT_DB_PATH, crawler)
+        db_path = crawler.settings.get("INTERNSCOPE_DB")
+        if db_path == "":
+            # A job without a catalog (a Scrapyd node): its items go to a feed for `internscope ingest`.
+            raise NotConfigured("INTERNSCOPE_DB is empty: no catalog in this crawl")
+        pipeline = cls(db_path or DEFAULT_DB_PATH, crawler)
         # close_spider runs before Scrapy knows the finish reason; this signal
         # delivers it afterwards.
         crawler.signals.connect(pipeline._spider_closed, signal=signals.spider_closed)
