@@ -756,11 +756,11 @@ class CatalogPipeline:
         self.resumed = False  # continuing an interrupted run (`crawl --resume`)
         # Sites this run stored pages of; the ones crawled completely get their unseen programs marked gone.
         self.sites: set[str] = set()
-        from scrapy.exceptions import NotConfigured
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
         from scrapy import signals
+        from scrapy.exceptions import NotConfigured
 
         db_path = crawler.settings.get("INTERNSCOPE_DB")
         if db_path == "":
