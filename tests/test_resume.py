@@ -32,13 +32,16 @@ DEMO = Path(__file__).resolve().parent.parent / "demo"
 # than the pipelines store them, or a clean stop would still store every page already downloaded.
 SITES = ["kestrel-electives", "shoreline-chv", "wardwander-directory"]
 SERVER_DELAY_S = 0.1
-# Stop once the catalog holds this many pages of the crawl: well into it, far from its end.
-STOP_AFTER_PAGES = 10
+# Stop once the catalog holds this many pages of the crawl: under way, and early enough that the
+# pages already downloaded by then (a clean stop still stores them) are not the whole crawl.
+STOP_AFTER_PAGES = 3
 DEADLINE_S = 120
 CLI = [sys.executable, "-m", "catalog.cli"]
 # Loopback servers need no politeness delay: the crawls that need not go through the CLI (whose
 # settings are the polite defaults) go through catalog.crawl.run_crawl in a process of their own.
-FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+# The small scraper slot makes Scrapy stop downloading while a few pages wait for the pipelines.
+FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 50_000}
 RUN_CRAWL = [sys.executable, "-c", (
     "import json, sys\n"
     "from catalog.crawl import run_crawl\n"
@@ -211,14 +214,15 @@ def test_stopped_crawl_resumes_to_the_catalog_of_an_uninterrupted_one(
     assert not jobs_root(db_path).exists() or not any(jobs_root(db_path).iterdir())
 
     # From where it stopped: what the first part had fetched is not downloaded again in full
-    # (after kill -9, pages it was fetching when it died may be).
+    # (after kill -9, the pages it was downloading when it died may be: at most its concurrency,
+    # CONCURRENT_REQUESTS_PER_DOMAIN = 4 per site).
     before = Counter((e["site"], e["path"]) for e in sites.requests_since(first_line)[: resumed_from - first_line]
                      if e["status"] == 200)
     again = [e for e in sites.requests_since(resumed_from) if e["status"] == 200 and (e["site"], e["path"]) in before]
     if stop in ("SIGTERM", "Ctrl-C"):
         assert again == []
     else:
-        assert len(again) <= 8, again
+        assert len(again) <= 4 * len(SITES), again
 
 
 def test_resume_without_an_interrupted_crawl_is_one_error_line(tmp_path: Path) -> None:
