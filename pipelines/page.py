@@ -607,9 +607,12 @@ def _main_links(body: etree._Element, url: str) -> list[tuple[str, str]]:
     return out
 
 
+_BLOCKISH = frozenset(_BLOCK_TAGS | {"div", "section", "table", "ul", "ol", "dl", "article"})
+
+
 def _has_block(el: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and (d.tag in _BLOCK_TAGS or d.tag in ("div", "section", "table",
-               "ul", "ol", "dl", "article")) for d in el.iterdescendants())
+    # (A comment's tag is a function: never in the set, so one tag read per node does.)
+    return any(d.tag in _BLOCKISH for d in el.iterdescendants())
 
 
 def _blocks(body: etree._Element) -> list[Block]:
@@ -625,8 +628,8 @@ def _blocks(body: etree._Element) -> list[Block]:
 
     def walk(el: etree._Element) -> None:
         nonlocal heading, pending_label
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag:
+        tag = el.tag
+        if not tag or not isinstance(tag, str):
             return
         role = (el.get("role") or "").lower() or _tab_role(el.get("class"))
         if role == "tablist":
@@ -698,7 +701,9 @@ def _blocks(body: etree._Element) -> list[Block]:
         # Interleave loose text runs with child blocks in document order.
         buf = [el.text or ""]
         for child in el:
-            ctag = child.tag if isinstance(child.tag, str) else ""
+            ctag = child.tag
+            if not isinstance(ctag, str):
+                ctag = ""
             if ctag and (ctag in _BLOCK_TAGS or ctag in _HEADINGS or _has_block(child) or ctag in
                          ("table", "ul", "ol", "dl", "div", "section", "article")):
                 add(norm_space("".join(buf)), tag)
@@ -733,15 +738,21 @@ def _bold_lead(el: etree._Element) -> str:
 def _loose_text_blocks(el: etree._Element) -> bool:
     if (el.text or "").strip():
         return True
-    return any((c.tail or "").strip() for c in el)
+    for c in el:
+        tail = c.tail
+        if tail and not tail.isspace():
+            return True
+    return False
 
 
 def _label_value(el: etree._Element) -> tuple[str, str] | None:
     """A container of exactly two short inline children reads as `label: value` (key-fact tiles)."""
-    kids = [c for c in el if isinstance(c.tag, str) and c.tag != "br"]
+    kids = [c for c in el if c.tag != "br" and isinstance(c.tag, str)]
+    if len(kids) not in (2, 3):  # (what every test below needs; most containers hold more or fewer)
+        return None
     # A badge ("Most booked") before the pair does not change what the pair says.
-    if (len(kids) == 3 and len(text_of(kids[0])) <= 20 and not re.search(r"\d", text_of(kids[0]))
-            and re.search(r"badge|tag|flag|ribbon|label", kids[0].get("class") or "", re.I)):
+    if (len(kids) == 3 and len(text_of(kids[0])) <= 20 and not _ANY_DIGIT.search(text_of(kids[0]))
+            and _BADGE_CLASS.search(kids[0].get("class") or "")):
         kids = kids[1:]
     if len(kids) != 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
         return None
@@ -762,6 +773,8 @@ def _label_value(el: etree._Element) -> tuple[str, str] | None:
     return None
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_BADGE_CLASS = re.compile(r"badge|tag|flag|ribbon|label", re.I)
 _LV_CLASS = re.compile(r"label|title|key|name|term|value|amount|price|weeks|duration|heading|caption|fact|meta", re.I)
 
 
