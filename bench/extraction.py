@@ -7,8 +7,9 @@ repeat. Both measurements run in the same process on one core, so the ratio is c
 Target: full extraction <= 10x the bare parse of the same page; the exit status is 1 when it is missed.
 
 Against noise (a shared machine, CI neighbours): parse and extraction are timed in pairs, back to back, their
-order alternating from pair to pair; each repeat takes the median of its pairs, and the figures reported are
-the median over the repeats, with the range of the repeats' ratios beside it.
+order alternating from pair to pair; each repeat's ratio is that of its fastest extraction to its fastest parse,
+and the ratio reported (and checked) is the median over the repeats, with their range and, for comparison, the
+ratio of the median times beside it.
 
     python -m bench.extraction [--runs N] [--repeats R] [--target X] [--json]
 """
@@ -90,13 +91,18 @@ def _pair(page: bytes, parse_first: bool) -> tuple[float, float]:
 
 def measure(scale: int, runs: int, repeats: int = 5) -> dict:
     """Bare parse and full extraction timed in alternating pairs, so both see the same machine state (on a shared
-    machine the load drifts; timing them in separate blocks skews the ratio); the median of each repeat's pairs,
-    then the median over the repeats."""
+    machine the load drifts; timing them in separate blocks skews the ratio).
+
+    Each repeat's ratio compares the fastest extraction with the fastest parse of its pairs: both are CPU-bound
+    and deterministic, so a slower run is another process's doing (timeit's rule), and under load the medians
+    swing by half while the fastest runs hold within a few percent. The ratio reported, and checked against the
+    target, is the median over the repeats; the typical times (medians) are reported beside it.
+    """
     page = realistic_page(scale)
     for _ in range(3):  # warm caches (gazetteer, compiled patterns) outside the timing
         lxml.html.fromstring(page)
         extract_page(page, URL)
-    parse_meds, extract_meds, ratios = [], [], []
+    parse_meds, extract_meds, ratios, median_ratios = [], [], [], []
     for _ in range(repeats):
         gc.collect()  # start each repeat without the previous one's garbage
         pairs = [_pair(page, parse_first=i % 2 == 0) for i in range(runs)]
@@ -104,7 +110,8 @@ def measure(scale: int, runs: int, repeats: int = 5) -> dict:
         extract_ms = statistics.median(e for _, e in pairs)
         parse_meds.append(parse_ms)
         extract_meds.append(extract_ms)
-        ratios.append(extract_ms / parse_ms)
+        median_ratios.append(extract_ms / parse_ms)
+        ratios.append(min(e for _, e in pairs) / min(p for p, _ in pairs))
     parse_ms, extract_ms = statistics.median(parse_meds), statistics.median(extract_meds)
     return {
         "page_kb": round(len(page) / 1024, 1),
@@ -112,6 +119,7 @@ def measure(scale: int, runs: int, repeats: int = 5) -> dict:
         "extract_ms": round(extract_ms, 3),
         "ratio": round(statistics.median(ratios), 2),
         "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+        "ratio_of_medians": round(statistics.median(median_ratios), 2),
         "pages_per_s": round(1000 / extract_ms, 1),
         "runs": runs,
         "repeats": repeats,
@@ -133,13 +141,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({**results, "target": args.target, "met": ok}, indent=2))
     else:
-        print(f"{'page':<10}{'size KB':>9}{'lxml ms':>10}{'extract ms':>12}{'ratio':>8}{'range':>13}{'pages/s':>10}")
+        print(f"{'page':<10}{'size KB':>9}{'lxml ms':>10}{'extract ms':>12}{'ratio':>8}{'range':>13}"
+              f"{'of medians':>12}{'pages/s':>10}")
         for name, r in results.items():
             lo, hi = r["ratio_range"]
             print(f"{name:<10}{r['page_kb']:>9}{r['lxml_parse_ms']:>10.3f}{r['extract_ms']:>12.3f}{r['ratio']:>8.2f}"
-                  f"{f'{lo:.2f}-{hi:.2f}':>13}{r['pages_per_s']:>10}")
+                  f"{f'{lo:.2f}-{hi:.2f}':>13}{r['ratio_of_medians']:>12.2f}{r['pages_per_s']:>10}")
         print(f"target: realistic page extraction <= {args.target:g}x bare lxml parse: {'met' if ok else 'MISSED'}"
-              f" (median of {args.repeats} repeats x {args.runs} alternating pairs)")
+              f" (ratio of the fastest runs, median of {args.repeats} repeats x {args.runs} alternating pairs;"
+              f" times are medians)")
     return 0 if ok else 1
 
 
