@@ -127,8 +127,17 @@ _PATTERNS_LOWER = [(shape, re.compile(pat.pattern), needs)
 _UNIT_LITERALS = ("week", "wk", "month", "mth", "day", "fortnight", "year")
 
 
+# A bare length ("2 weeks", the label of a price row): only the "single" pattern can match it (none of the other
+# patterns' required literals is in it), it matches the whole text, and nothing before or after it makes it a
+# frequency, an age or a career, so it reads directly as that length.
+_BARE_LENGTH = re.compile(r"([0-9]{1,3}) (weeks?|months?|days?|years?)")
+
+
 def find_durations(text: str) -> list[DurationMention]:
     """All duration mentions, most specific shape first, without overlaps."""
+    if bare := _BARE_LENGTH.fullmatch(text):
+        weeks = to_weeks(float(bare.group(1)), bare.group(2))
+        return [_mention(weeks, weeks, "single", 0, len(text))] if weeks > 0 else []
     lower = text.lower()
     # (map over str.__contains__: the literal tests without a Python frame per literal.)
     if not any(map(lower.__contains__, _UNIT_LITERALS)):
@@ -211,14 +220,19 @@ def _read(shape: str, m: re.Match[str]) -> DurationMention | None:
         return None
     if lo is not None and hi is not None and hi < lo:
         return None
-    # Filled in directly: the frozen dataclass __init__ (object.__setattr__ per field) costs three times as much.
+    return _mention(lo, hi, shape, m.start(), m.end())
+
+
+def _mention(lo: float | None, hi: float | None, shape: str, start: int, end: int) -> DurationMention:
+    """DurationMention(...) filled in directly: the frozen dataclass __init__ (object.__setattr__ per field) costs
+    three times as much (keep in step with its fields; tests/test_page_speed.py checks)."""
     mention = _new(DurationMention)
     d = mention.__dict__
     d["min_weeks"] = lo
     d["max_weeks"] = hi
     d["shape"] = shape
-    d["start"] = m.start()
-    d["end"] = m.end()
+    d["start"] = start
+    d["end"] = end
     return mention
 
 
