@@ -229,7 +229,7 @@ def _run_counts(stats: Mapping[str, Any], db_path: Path) -> dict[str, int]:
         "new": "programs_new",
         "updated": "programs_updated",
         "unchanged": "programs_unchanged",
-        "rejected": "rejected",
+        "rejected": "rejected_stored",
     }
     if "internscope/pages_stored" in stats or "internscope/crawl_run_id" not in stats:
         return {name: int(stats.get(f"internscope/{key}", 0) or 0) for name, key in keys.items()}

@@ -817,7 +817,9 @@ class CatalogPipeline:
             self.sites.add(str(data["site"]))
         counter = _RUN_COUNTER.get(outcome)
         if counter is not None:
-            self._stats_inc(counter)
+            # The validate pipeline already counts `rejected`; the store's own count of rejected
+            # pages (including records only the store's re-validation refused) gets its own key.
+            self._stats_inc("rejected_stored" if outcome == "rejected" else counter)
         return item
 
     def _store(self, db: sqlite_utils.Database, run_id: int, data: dict[str, Any]) -> Outcome:

@@ -459,7 +459,7 @@ def test_catalog_pipeline_through_scrapys_manager(tmp_path: Path) -> None:
     assert stats["internscope/programs_new"] == 1
     assert stats["internscope/programs_unchanged"] == 1
     assert stats["internscope/programs_updated"] == 1
-    assert stats["internscope/rejected"] == 1
+    assert stats["internscope/rejected_stored"] == 1
 
     db = open_catalog(db_path, readonly=True)
     try:
