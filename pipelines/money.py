@@ -10,6 +10,7 @@ code using the page's context (the country of the placement, a stated
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -272,9 +273,9 @@ def parse_amount(num: str) -> float | None:
     # directly skips its currency and separator guessing, several regex passes per number.
     if cleaned.isascii():
         if cleaned.isdigit():
-            return float(cleaned)
+            return _finite(float(cleaned))
         if _COMMA_THOUSANDS.fullmatch(cleaned):
-            return float(cleaned.replace(",", ""))
+            return _finite(float(cleaned.replace(",", "")))
     # Spaced thousands ("18 500") are unambiguous; price-parser does not join them.
     if _SPACED_THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(" ", "")
@@ -290,7 +291,19 @@ def parse_amount(num: str) -> float | None:
         value = float(Decimal(price.amount))
     except (InvalidOperation, ValueError):
         return None
-    return value
+    return _finite(value)
+
+
+def _finite(value: float) -> float | None:
+    """A number past float's range ("10^400" written out in digits) is no amount: as infinity it reached the
+    catalog and its exports as JSON's non-standard `Infinity` (found by tests/test_fuzz_extraction.py)."""
+    return value if math.isfinite(value) else None
+
+
+# No price is written with more digits than this (the largest real ones, in dong or rupiah, have about ten);
+# a larger number is no price, and one near float's limit became infinite in the derived prices (x 7 for a
+# daily rate, x 28 for four weeks).
+_MAX_AMOUNT = 1e15
 
 
 def currency_of(sign: str, ctx: CurrencyContext) -> str | None:
@@ -387,10 +400,10 @@ def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
         if currency is None:
             continue
         amount = parse_amount(num)
-        if amount is None:
-            continue
-        if m.group("k"):
+        if amount is not None and m.group("k"):
             amount *= 1000
+        if amount is None or amount >= _MAX_AMOUNT:
+            continue
         end = m.end()
         # "$2,190 AUD": a code written after a bare sign names the currency.
         code_after = _CODE_AFTER.match(text, end)
@@ -403,7 +416,7 @@ def find_money(text: str, ctx: CurrencyContext | None = None) -> list[Money]:
         tail = _RANGE_TAIL.match(text, end)
         if tail and _is_range(text, m.start(), tail, currency, ctx):
             hi = parse_amount(tail.group("num"))
-            if hi is not None and hi > amount:
+            if hi is not None and amount < hi < _MAX_AMOUNT:
                 amount_max = hi
                 end = tail.end()
         covered = end
