@@ -456,14 +456,18 @@ def resume_run(db: sqlite_utils.Database, run_id: int) -> dict[str, Any]:
         finished_at, reason, raw_stats = row
         if reason == "finished":
             raise CatalogError(f"crawl run {run_id} has finished; there is nothing to resume")
-        db.execute("UPDATE crawl_runs SET finished_at = NULL, finish_reason = NULL WHERE id = ?", [run_id])
-    try:
-        previous = json.loads(raw_stats) if raw_stats else {}
-    except ValueError:
-        previous = {}
-    interruptions = list(previous.get(STAT_PREFIX + "interruptions") or [])
-    # No reason at all: the process died without closing the run (kill -9, power loss).
-    interruptions.append({"finish_reason": reason or "killed", "finished_at": finished_at, "resumed_at": utcnow()})
+        try:
+            previous = json.loads(raw_stats) if raw_stats else {}
+        except ValueError:
+            previous = {}
+        interruptions = list(previous.get(STAT_PREFIX + "interruptions") or [])
+        # No reason at all: the process died without closing the run (kill -9, power loss).
+        interruptions.append({"finish_reason": reason or "killed", "finished_at": finished_at, "resumed_at": utcnow()})
+        # The history goes into the row now: a continuation killed in its turn never writes its stats, and the
+        # next resume must still find every earlier stop (tests/test_kill9.py kills one run six times).
+        db.execute("UPDATE crawl_runs SET finished_at = NULL, finish_reason = NULL, stats = ? WHERE id = ?",
+                   [json.dumps({**previous, STAT_PREFIX + "interruptions": interruptions}, default=str,
+                               sort_keys=True), run_id])
     return {
         STAT_PREFIX + "interruptions": interruptions,
         STAT_PREFIX + "incomplete_sites": dict(previous.get(STAT_PREFIX + "incomplete_sites") or {}),
