@@ -365,7 +365,9 @@ def rates_import(file: Path, db_path: Path, base: str) -> None:
     parsed = parse_rates_csv(text, name=str(file), base=base)
     db = open_write(db_path)
     try:
-        with catalog_write_lock(db_path, "rates import"):  # never while a crawl stores prices
+        # One transaction for the rates and the prices derived from them: a failure half-way (a full disk)
+        # leaves the catalog as it was, never new rates beside prices converted with the old ones.
+        with catalog_write_lock(db_path, "rates import"), db.atomic():  # never while a crawl stores prices
             written = import_rates(db, parsed)
             refreshed = refresh_prices(db)
     finally:

@@ -251,6 +251,10 @@ def _close_job(jobdir: Path, result_path: Path, db_path: str) -> None:
     if reason == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)
         return
+    if reason == "disk_full":
+        # Scrapy could not save its queue on the full disk (scrapers/diskfull.py): the marker stays `running`,
+        # so the resumed crawl starts again from its start URLs in the same run, as after a kill.
+        return
     if reason:
         jobs.write_marker(jobdir, state="stopped")
         return

@@ -8,6 +8,7 @@ user_version` is the single record of which migrations a file has had.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -373,13 +374,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = schema_version(db)
-        if current > SCHEMA_VERSION:
-            raise CatalogError(
-                f"catalog schema version {current} is newer than this internscope "
-                f"understands ({SCHEMA_VERSION}); upgrade internscope"
-            )
-        if current == 0:
-            _refuse_foreign_database(db)
+        _refuse_unusable(db, current)
         for version in range(current + 1, SCHEMA_VERSION + 1):
             for step in MIGRATIONS[version - 1]:
                 if callable(step):
@@ -399,6 +394,17 @@ def migrate(db: sqlite_utils.Database) -> int:
         raise
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _refuse_unusable(db: sqlite_utils.Database, current: int) -> None:
+    """What migrate refuses before it changes anything: a newer schema, or tables of another application."""
+    if current > SCHEMA_VERSION:
+        raise CatalogError(
+            f"catalog schema version {current} is newer than this internscope "
+            f"understands ({SCHEMA_VERSION}); upgrade internscope"
+        )
+    if current == 0:
+        _refuse_foreign_database(db)
 
 
 def _refuse_foreign_database(db: sqlite_utils.Database) -> None:
@@ -450,7 +456,23 @@ def _connect(path: Path, *, create: bool, readonly: bool) -> sqlite3.Connection:
     # A URI keeps sqlite from silently creating a file (mode=rw/ro), and as_uri()
     # percent-encodes names containing '?' or '#'.
     uri = f"{path.resolve().as_uri()}?mode={mode}"
+    if readonly and _unwritable_place(path):
+        # A WAL catalog is read through its -shm file, which a read-only directory or medium cannot hold
+        # (SQLite then says "unable to open database file", which read as a corrupt catalog). Nothing can
+        # write the catalog there either (a writer needs its -wal file beside it), so it is read as immutable.
+        uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def _unwritable_place(path: Path) -> bool:
+    """The catalog's directory cannot be written (a read-only mount, or permissions), and no -wal file holds
+    commits that reading the file as immutable would miss."""
+    if os.access(path.resolve().parent, os.W_OK):
+        return False
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size == 0
+    except OSError:
+        return True
 
 
 def _probe(conn: sqlite3.Connection, path: Path) -> None:
@@ -468,7 +490,24 @@ def _probe(conn: sqlite3.Connection, path: Path) -> None:
                 detail = result[0] if result else "no result"
                 raise CatalogError(f"catalog {path} is corrupt: {detail}")
     except sqlite3.DatabaseError as e:
-        raise CatalogError(f"{path} is not a SQLite catalog or is corrupt ({e})") from None
+        raise CatalogError(_unopenable(path, e)) from None
+
+
+# What SQLite needs free to open a WAL catalog: its -shm index (32 KiB) and a first page of -wal.
+_MIN_FREE_BYTES = 64 * 1024
+
+
+def _unopenable(path: Path, error: sqlite3.Error) -> str:
+    """Why `path` could not be opened, in one line. An I/O error is not a corrupt catalog: SQLite could not
+    create the catalog's -shm index beside it (a full disk, a file-size limit) and says only "disk I/O error"."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if not (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or name == "SQLITE_FULL"):
+        return f"{path} is not a SQLite catalog or is corrupt ({error})"
+    try:
+        full = shutil.disk_usage(path.resolve().parent).free < _MIN_FREE_BYTES
+    except OSError:
+        full = False
+    return f"cannot open catalog {path}: {'its disk is full' if full else 'no file beside it can be written'} ({error})"
 
 
 def open_catalog(path: str | Path, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
@@ -490,6 +529,9 @@ def open_catalog(path: str | Path, *, create: bool = True, readonly: bool = Fals
         if readonly:
             _check_readable_schema(db, path)
         else:
+            # Refused before anything is written: turning WAL on rewrites the file's header, and another
+            # application's database (or a newer catalog) must be left exactly as it was.
+            _refuse_unusable(db, schema_version(db))
             if db.journal_mode != "wal":
                 db.enable_wal()
             # NORMAL is durable across application crashes in WAL mode; only an OS

@@ -805,6 +805,8 @@ class CatalogPipeline:
         from itemadapter import ItemAdapter
         from scrapy.exceptions import DropItem
 
+        from scrapers.diskfull import is_disk_full, stop_crawl
+
         if self.db is None or self.run_id is None:
             raise RuntimeError("CatalogPipeline.process_item called before open_spider")
         data = ItemAdapter(item).asdict()
@@ -815,6 +817,10 @@ class CatalogPipeline:
             # the error is logged with its URL and counted in the run's errors.
             self._stats_inc("store_errors")
             logger.exception("catalog could not store %s", data.get("url"))
+            self._site_incomplete(data, e)
+            if is_disk_full(e):
+                # Every later page would fail the same way: the crawl stops (reason disk_full) and resumes later.
+                stop_crawl(self.crawler, e, "catalog")
             raise DropItem(f"catalog could not store {data.get('url')}: {e}") from e
         self._stats_inc("pages_stored")
         if data.get("site"):
@@ -825,6 +831,17 @@ class CatalogPipeline:
             # pages (including records only the store's re-validation refused) gets its own key.
             self._stats_inc("rejected_stored" if outcome == "rejected" else counter)
         return item
+
+    def _site_incomplete(self, data: Mapping[str, Any], error: Exception) -> None:
+        """A site with a page the catalog could not store was not crawled completely: its programs not seen
+        by this run are not marked gone (the page may be one of them). Recorded like the spider's own."""
+        site = data.get("site")
+        if not site or self.crawler.stats is None:
+            return
+        key = STAT_PREFIX + "incomplete_sites"
+        sites = dict(self.crawler.stats.get_value(key) or {})
+        sites.setdefault(str(site), f"{data.get('url')}: catalog could not store it: {type(error).__name__}: {error}")
+        self.crawler.stats.set_value(key, sites)
 
     def _store(self, db: sqlite_utils.Database, run_id: int, data: dict[str, Any]) -> Outcome:
         if data.get("not_modified"):

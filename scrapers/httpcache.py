@@ -33,6 +33,8 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.project import data_path
 
+from scrapers.diskfull import is_disk_full, stop_crawl
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.http import Response
@@ -108,8 +110,15 @@ class SqliteCacheStorage:
             "body": response.body,
             "protocol": response.protocol,
         }
-        self._conn.execute(
-            "INSERT OR REPLACE INTO responses (fingerprint, url, stored_at, data) VALUES (?, ?, ?, ?)",
-            [self._fingerprinter.fingerprint(request), request.url, time(),
-             zlib.compress(pickle.dumps(entry, protocol=4), 6)],
-        )
+        try:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO responses (fingerprint, url, stored_at, data) VALUES (?, ?, ?, ?)",
+                [self._fingerprinter.fingerprint(request), request.url, time(),
+                 zlib.compress(pickle.dumps(entry, protocol=4), 6)],
+            )
+        except sqlite3.Error as exc:
+            if not is_disk_full(exc):
+                raise
+            # The page itself is fine (only its cache entry is lost): it goes on to the catalog, and the crawl
+            # stops, since everything it writes lives on the same disk.
+            stop_crawl(spider.crawler, exc, "HTTP cache")

@@ -124,6 +124,9 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapers.httpcache.RevalidatingPolicy"
 # One SQLite file: an entry is written whole or not at all, even by a crawl killed mid-write.
 HTTPCACHE_STORAGE = "scrapers.httpcache.SqliteCacheStorage"
+# Scrapy's scheduler, except that a JOBDIR queue a full disk cannot store stops the crawl (finish reason
+# disk_full) instead of failing on every request for ever (scrapers/diskfull.py).
+SCHEDULER = "scrapers.diskfull.DiskFullScheduler"
 # On the network side of HttpCacheMiddleware (900): RevalidationMiddleware tells the spider
 # which cached pages the server answered 304 for, and DownloaderStats counts what came over
 # the network (at its default 850 it counts the cached body of every 304 as downloaded).
