@@ -251,7 +251,7 @@ def _read_head(root: etree._Element, page: Page) -> None:
     for link in root.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href"):
-            page.canonical = urljoin(page.url, link.get("href").strip())
+            page.canonical = _join(page.url, link.get("href").strip()) or page.canonical
     page.jsonld = _jsonld(root) + _microdata(root)
 
 
@@ -559,7 +559,10 @@ def _drop_teasers(body: etree._Element, url: str, keep: set[etree._Element]) -> 
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
-        target = urlsplit(urljoin(url, href))._replace(fragment="", query="").geturl()
+        joined = _join(url, href)
+        if joined is None:
+            continue
+        target = urlsplit(joined)._replace(fragment="", query="").geturl()
         if target == here or _ACTION_LINK.match(text_of(a)):
             continue
         # "<a>Medical Volunteering</a> from KSh 45,000 ·": the price trails the link inside running text.
@@ -603,8 +606,22 @@ def _main_links(body: etree._Element, url: str) -> list[tuple[str, str]]:
     for a in body.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
-            out.append((urljoin(url, href), text_of(a)))
+            joined = _join(url, href)
+            if joined is not None:
+                out.append((joined, text_of(a)))
     return out
+
+
+def _join(base: str, href: str) -> str | None:
+    """`href` resolved against `base`, or None for a link no URL can be made of ("http://[oops/": urljoin
+    raises ValueError). One broken link made the whole page unparsable, and its program a rejection
+    (found by tests/test_fuzz_extraction.py)."""
+    try:
+        joined = urljoin(base, href)
+        urlsplit(joined)  # as every later reader of the link splits it
+    except ValueError:
+        return None
+    return joined
 
 
 _BLOCKISH = frozenset(_BLOCK_TAGS | {"div", "section", "table", "ul", "ol", "dl", "article"})

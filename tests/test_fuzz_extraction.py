@@ -143,6 +143,7 @@ ATTR_NAMES = ["class", "id", "role", "itemprop", "itemtype", "itemscope", "href"
 ATTR_VALUES = ["", "price", "fees", "key-facts", "sidebar", "nav", "footer", "cookie-banner", "tabpanel",
                "w-tab-pane", "tab-pane", "offers", "https://schema.org/Course", "rtl", "display:none",
                "javascript:alert(1)", "//evil.test/", "mailto:x@y", "#", "../../../../etc/passwd", "canonical",
+               "http://[oops/", "//[::1", "http://x:99999999/", "https://user@:80",
                "og:title", "og:locale", "en_ZA", "\"", "'", "<>", "9" * 60]
 
 
@@ -471,3 +472,23 @@ def test_every_fuzzed_page_is_stored_never_dropped(store: Store, html: str) -> N
     FIGURES.seconds["store"] += time.perf_counter() - started
     FIGURES.examples["store"] += 1
     FIGURES.outcomes[f"stored:{outcome}"] += 1
+
+
+# ------------------------------------------------------------------ what the fuzzing found, kept as plain cases
+
+FOUND = {
+    # A price written with 309+ digits was an infinite amount, stored and exported as JSON's Infinity.
+    "infinite price": ("1,490", "9" * 400),
+    # One link no URL can be made of made the whole page unparsable, its program a rejection.
+    "broken link": ("</h1>", '</h1><a href="http://[oops/">x</a>'),
+    "broken canonical": ("</h1>", '</h1><link rel="canonical" href="//[::1">'),
+}
+
+
+@pytest.mark.parametrize("case", list(FOUND))
+def test_what_the_fuzzing_found(case: str) -> None:
+    old, new = FOUND[case]
+    page = (DEMO / "kestrel-electives/programmes/uganda/medical-elective-mbarara.html").read_text(encoding="utf-8")
+    assert old in page
+    result = extract_page(page.replace(old, new), "https://fuzz.test/programmes/uganda/medical-elective-mbarara.html")
+    assert _check_extraction(result) == "program:valid", result.error
