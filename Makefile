@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo-out/demo.db
 
-.PHONY: install chromium demo test lint eval bench bench-catalog screenshots clean
+.PHONY: install chromium demo test lint eval bench bench-catalog bench-crawl screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,11 +47,17 @@ eval: install
 bench: install
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.catalog
+	$(BIN)/python -m bench.crawl
 
 # The catalog benchmark alone: 100,000 generated programs written twice (two ~1 GB catalogs in a
 # temporary directory, removed afterwards), then queried; about 2 minutes on an idle 2-core machine.
 bench-catalog: install
 	$(BIN)/python -m bench.catalog
+
+# The crawl benchmark alone: a generated 5,000-page site (~310 MB in a temporary directory) served on
+# loopback, crawled bare and with the full pipelines twice (order alternating), then recrawled; 10-20 minutes.
+bench-crawl: install
+	$(BIN)/python -m bench.crawl
 
 # docs/screenshots/datasette-programs.png, shown in the README.
 screenshots: install chromium

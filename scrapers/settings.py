@@ -82,10 +82,15 @@ REMOTE_CONTROL_ENABLED = False
 # Named as strings only: scrapers/ must not import pipelines/ or catalog/ (see
 # docs/ARCHITECTURE.md). Extract, then validate, then store.
 ITEM_PIPELINES = {
-    "pipelines.scrapy_pipelines.ExtractPipeline": 300,
+    # ExtractPipeline, optionally with its extraction in worker processes (INTERNSCOPE_EXTRACT_PROCESSES).
+    "pipelines.parallel.ParallelExtractPipeline": 300,
     "pipelines.scrapy_pipelines.ValidatePipeline": 400,
     "catalog.store.CatalogPipeline": 800,
 }
+# Worker processes that extract pages beside the crawl process (pipelines/parallel.py); 0 extracts in the crawl
+# process. Off: on 2 cores one worker raised the full crawl from 0.22-0.48 to 0.45-0.67 of a bare crawl's pages/s
+# but added 130-150 MB (bench/crawl.py); worth 1-3 where cores and memory are spare.
+INTERNSCOPE_EXTRACT_PROCESSES = 0
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
 # Empty turns the store pipeline off: a Scrapyd job writes a feed instead (see below).
 INTERNSCOPE_DB = "internscope.db"
