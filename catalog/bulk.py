@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -57,6 +56,7 @@ from catalog.store import (
     _record_changes,
     _timestamp,
     _upsert_sql,
+    compress_html,
     content_hash,
     utcnow,
 )
@@ -216,7 +216,7 @@ def _write_pages(db: sqlite_utils.Database, batch: list[Entry]) -> None:
         sha1 = hashlib.sha1(raw).hexdigest()
         # As store_page: an unchanged page's blob is not recompressed or rewritten.
         if stored.get(url) != sha1:
-            rows.append((url, zlib.compress(raw, 6), sha1))
+            rows.append((url, compress_html(raw), sha1))
     db.conn.executemany(_upsert_sql("page_html", ["url", "html_gz", "sha1"], pk="url"), rows)
 
 

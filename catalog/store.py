@@ -519,7 +519,14 @@ def _store_html(db: sqlite_utils.Database, url: str, html: str) -> None:
     current = db.execute("SELECT sha1 FROM page_html WHERE url = ?", [url]).fetchone()
     if current is not None and current[0] == sha1:
         return
-    _upsert(db, "page_html", {"url": url, "html_gz": zlib.compress(raw, 6), "sha1": sha1}, pk="url")
+    _upsert(db, "page_html", {"url": url, "html_gz": compress_html(raw), "sha1": sha1}, pk="url")
+
+
+def compress_html(raw: bytes) -> bytes:
+    """The page_html blob of a page's UTF-8 bytes (zlib; any level reads back with zlib.decompress)."""
+    # Level 1: a third of level 6's CPU (0.15 against 0.40 ms on a 55 KB page, on the crawl's own core) for
+    # blobs ~15% larger; the copy is kept for re-extraction, not read often.
+    return zlib.compress(raw, 1)
 
 
 def load_html(db: sqlite_utils.Database, url: str) -> str | None:

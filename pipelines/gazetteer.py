@@ -29,6 +29,7 @@ import io
 import re
 import sys
 import unicodedata
+from importlib import resources
 from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "towns.tsv.gz"
@@ -141,9 +142,17 @@ def write(path: Path | None = None) -> None:
     tmp.replace(path)
 
 
+def _read_bytes(path: Path | None) -> bytes:
+    if path is not None:
+        return path.read_bytes()
+    # Through importlib.resources, not DATA_FILE: a Scrapyd job runs the project from a zipped egg, where
+    # the package's files are no paths on disk.
+    return resources.files(__package__).joinpath("data", DATA_FILE.name).read_bytes()
+
+
 def read_text(path: Path | None = None) -> str:
     """The data file's text (by default the shipped one's)."""
-    return gzip.decompress((path or DATA_FILE).read_bytes()).decode("utf-8")
+    return gzip.decompress(_read_bytes(path)).decode("utf-8")
 
 
 def load(path: Path | None = None) -> Tables:
@@ -158,7 +167,8 @@ def load(path: Path | None = None) -> Tables:
     canonical: dict[str, str] = {}
     codes: dict[str, str] = {}
     sets: dict[str, set[str]] = {}
-    with gzip.open(path or DATA_FILE, "rt", encoding="utf-8", newline="\n") as f:
+    with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(_read_bytes(path))), encoding="utf-8",
+                          newline="\n") as f:
         for line in f:
             if line.startswith("#"):
                 continue
