@@ -41,25 +41,34 @@ class ExtractPipeline(_StatsPipeline):
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        page = self.page_to_extract(adapter)
+        if page is not None:
+            self.set_extraction(adapter, extract_page(*page).as_dict())
+        return item
+
+    def page_to_extract(self, adapter: ItemAdapter) -> tuple[str | bytes, str, str | None] | None:
+        """(html, url, encoding) for extract_page, or None for a page that is not extracted (304, empty body),
+        which this has already dealt with."""
         if adapter.get("not_modified"):
             self.inc("pages_not_modified")
-            return item
+            return None
         html = adapter.get("html")
         if not html:
             adapter["extraction"] = {"is_program": False, "kind": "empty", "why": "empty body", "record": None,
                                      "error": None}
             self.inc("pages_empty")
-            return item
-        result = extract_page(html, adapter.get("url") or adapter.get("fetched_url") or "",
-                              adapter.get("encoding"))
-        adapter["extraction"] = result.as_dict()
-        if result.error:
+            return None
+        return html, adapter.get("url") or adapter.get("fetched_url") or "", adapter.get("encoding")
+
+    def set_extraction(self, adapter: ItemAdapter, extraction: dict[str, Any]) -> None:
+        """Put `extraction` (Extraction.as_dict()) on the item and count what it was."""
+        adapter["extraction"] = extraction
+        if extraction.get("error"):
             self.inc("extract_errors")
-        elif result.is_program:
+        elif extraction.get("is_program"):
             self.inc("programs_extracted")
         else:
-            self.inc(f"pages_{result.kind}")
-        return item
+            self.inc(f"pages_{extraction.get('kind')}")
 
 
 def validate_record(record: dict) -> tuple[dict | None, str | None]:

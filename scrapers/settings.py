@@ -88,9 +88,10 @@ ITEM_PIPELINES = {
     "catalog.store.CatalogPipeline": 800,
 }
 # Worker processes that extract pages beside the crawl process (pipelines/parallel.py); 0 extracts in the crawl
-# process. Off: on 2 cores one worker raised the full crawl from 0.22-0.48 to 0.45-0.67 of a bare crawl's pages/s
-# but added 130-150 MB (bench/crawl.py); worth 1-3 where cores and memory are spare.
-INTERNSCOPE_EXTRACT_PROCESSES = 0
+# process. One: extraction is most of a program page's CPU, and on its own core it no longer holds up the
+# downloads and the store (bench/crawl.py, README "Measured figures"). 0 on a one-core machine, or to save the
+# worker's memory; more only pays where several crawls' worth of pages arrive faster than one core extracts.
+INTERNSCOPE_EXTRACT_PROCESSES = 1
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
 # Empty turns the store pipeline off: a Scrapyd job writes a feed instead (see below).
 INTERNSCOPE_DB = "internscope.db"
