@@ -152,16 +152,6 @@ class ParallelExtractPipeline(ExtractPipeline):
     def from_crawler(cls, crawler: Any) -> ParallelExtractPipeline:
         return cls(crawler, crawler.settings.getint("INTERNSCOPE_EXTRACT_PROCESSES", 0))
 
-    def open_spider(self) -> None:
-        # Started now rather than at the first page: robots.txt, start pages and sitemaps come first, and the
-        # workers (~1 s to import and warm up) are then ready, or nearly, when the program pages arrive.
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no asyncio loop here: _worker() decides at the first page
-        if self.processes and self._starting is None:
-            self._starting = asyncio.ensure_future(self._start())
-
     async def process_item(self, item: Any) -> Any:  # type: ignore[override]
         adapter = ItemAdapter(item)
         page = self.page_to_extract(adapter)
