@@ -82,7 +82,7 @@ class _Worker:
         payload = pickle.dumps((seq, html, url, encoding), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.proc.stdin.write(len(payload).to_bytes(HEADER, "big") + payload)
-            await self.proc.stdin.drain()  # back-pressure: the pipe holds ~64 KB, one page
+            await self.proc.stdin.drain()  # back-pressure once the worker's 1 MB pipe is full
         except (ConnectionError, RuntimeError) as exc:
             self.pending.pop(seq, None)
             self._fail(f"could not send a page: {exc}")
@@ -192,12 +192,14 @@ class ParallelExtractPipeline(ExtractPipeline):
 
     async def ready(self) -> bool:
         """Wait until the workers have started and are ready (or have failed); whether any is."""
-        if await self._worker() is None and self._starting is not None:
+        await self._worker()  # starts them
+        if self._starting is not None:
             await asyncio.shield(self._starting)
         for worker in self.workers:
             with contextlib.suppress(WorkerGone):
                 await asyncio.shield(worker.ready)
-        return any(w.alive and w.ready.done() and w.ready.exception() is None for w in self.workers)
+        # A worker that failed before it was ready is not alive (_fail).
+        return any(w.alive and w.ready.done() for w in self.workers)
 
     async def _start(self) -> None:
         for _ in range(self.processes):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from catalog_checks import catalog_content
 
 from catalog.crawl import run_crawl, validate_start_url
 from catalog.db import open_catalog
@@ -63,36 +64,6 @@ class Sites:
 
     def requests_since(self, line: int) -> list[dict[str, Any]]:
         return [json.loads(entry) for entry in self.log.read_text(encoding="utf-8").splitlines()[line:]]
-
-
-def catalog_content(db_path: Path) -> dict[str, Any]:
-    """Everything a crawl puts in the catalog, less what depends on when or in which order it ran
-    (timestamps, row ids, the depth a page was first reached at)."""
-    db = open_catalog(db_path, create=False, readonly=True)
-    try:
-        def rows(sql: str) -> list[tuple[Any, ...]]:
-            return [tuple(r) for r in db.execute(sql).fetchall()]
-
-        runs = rows("SELECT pages_seen, programs_new, programs_updated, programs_unchanged, programs_revived, "
-                    "programs_gone, rejected, finish_reason FROM crawl_runs")
-        return {
-            "programs": rows("SELECT url, content_hash, record, status, provider, price_per_week, price_4_weeks "
-                             "FROM programs ORDER BY url"),
-            "fees": rows("SELECT program_url, position, amount, amount_max, currency, basis, kind, weeks, evidence "
-                         "FROM fees ORDER BY program_url, position"),
-            "flags": rows("SELECT * FROM flags ORDER BY program_url, code"),
-            "claims": rows("SELECT * FROM claims ORDER BY program_url, field"),
-            "search": rows("SELECT p.url, f.title, f.provider, f.places, f.main_text FROM programs_fts f "
-                           "JOIN programs p ON p.id = f.rowid ORDER BY p.url"),
-            "providers": rows("SELECT name FROM providers ORDER BY name"),
-            "pages": rows("SELECT url, status, kind, is_program, why, extract_error, site FROM pages ORDER BY url"),
-            "html": rows("SELECT url, sha1 FROM page_html ORDER BY url"),
-            "rejected": rows("SELECT url, reason FROM rejected ORDER BY url, reason"),
-            "changes": rows("SELECT program_url, field FROM program_changes ORDER BY program_url, field"),
-            "runs": runs,
-        }
-    finally:
-        db.close()
 
 
 @pytest.fixture(scope="module")
