@@ -91,9 +91,7 @@ ITEM_PIPELINES = {
 # process. Off by default: a polite crawl (seconds between requests to a site) leaves the crawl process idle most
 # of the time, and a worker costs ~75 MB. Turn it on (1) for crawls that go as fast as the sites allow: on a
 # generated 5,000-page site it took the full crawl from 0.41-0.43 to 0.63-0.73 of a bare crawl's pages/s
-# (bench/crawl.py, README "Measured figures"). Seen with it on, under heavy CPU load only: a crawl killed with
-# kill -9 had downloaded pages further ahead of their HTTP-cache entries, so its resume fetched up to 14 of them
-# again in full (tests/test_resume.py allows its concurrency, 12); nothing was lost or stored twice.
+# (bench/crawl.py, README "Measured figures").
 INTERNSCOPE_EXTRACT_PROCESSES = 0
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
 # Empty turns the store pipeline off: a Scrapyd job writes a feed instead (see below).

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from catalog_checks import catalog_content
+from scrapy.settings import Settings
 
 from catalog.crawl import run_crawl, validate_start_url
 from catalog.db import open_catalog
@@ -64,6 +65,13 @@ class Sites:
 
     def requests_since(self, line: int) -> list[dict[str, Any]]:
         return [json.loads(entry) for entry in self.log.read_text(encoding="utf-8").splitlines()[line:]]
+
+
+def _concurrency() -> int:
+    """CONCURRENT_REQUESTS of the project's settings (Scrapy's default unless they set it)."""
+    settings = Settings()
+    settings.setmodule("scrapers.settings", priority="project")
+    return settings.getint("CONCURRENT_REQUESTS")
 
 
 @pytest.fixture(scope="module")
@@ -185,15 +193,18 @@ def test_stopped_crawl_resumes_to_the_catalog_of_an_uninterrupted_one(
     assert not jobs_root(db_path).exists() or not any(jobs_root(db_path).iterdir())
 
     # From where it stopped: what the first part had fetched is not downloaded again in full
-    # (after kill -9, the pages it was downloading when it died may be: at most its concurrency,
-    # CONCURRENT_REQUESTS_PER_DOMAIN = 4 per site).
+    # (after kill -9, the pages it was downloading when it died may be: at most its concurrency).
+    # That is CONCURRENT_REQUESTS, not CONCURRENT_REQUESTS_PER_DOMAIN per site: with no download delay
+    # (FAST), Scrapy 2.19's downloader starts every queued request of a slot at once (_process_queue
+    # schedules them before any counts as transferring); measured, 11-15 requests in flight to one site
+    # with CONCURRENT_REQUESTS_PER_DOMAIN = 1. A delay, as in the polite defaults, keeps the limit.
     before = Counter((e["site"], e["path"]) for e in sites.requests_since(first_line)[: resumed_from - first_line]
                      if e["status"] == 200)
     again = [e for e in sites.requests_since(resumed_from) if e["status"] == 200 and (e["site"], e["path"]) in before]
     if stop in ("SIGTERM", "Ctrl-C"):
         assert again == []
     else:
-        assert len(again) <= 4 * len(SITES), again
+        assert len(again) <= _concurrency(), again
 
 
 def test_resume_without_an_interrupted_crawl_is_one_error_line(tmp_path: Path) -> None:
