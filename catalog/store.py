@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import zlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -328,7 +329,8 @@ def store_page(
     db: sqlite_utils.Database, run_id: int, item: Mapping[str, Any], *, rates: RateTable | None = None,
     resumed: bool = False,
 ) -> Outcome:
-    """Store one page item (see docs/ARCHITECTURE.md) in a single transaction.
+    """Store one page item (see docs/ARCHITECTURE.md) atomically: in a transaction of its own, or in a
+    savepoint of the caller's open transaction (CatalogPipeline commits pages in batches).
 
     Returns "new", "updated", "unchanged" or "revived" (a program marked gone is
     back) for a program record, "rejected" for a program page whose record failed
@@ -767,6 +769,17 @@ class CatalogPipeline:
         self.resumed = False  # continuing an interrupted run (`crawl --resume`)
         # Sites this run stored pages of; the ones crawled completely get their unseen programs marked gone.
         self.sites: set[str] = set()
+        # Pages go to the catalog in batches, one transaction per batch: a commit per page cost 0.3-0.4 ms
+        # (most of it FTS5 writing out its pending index segment), a third again of what storing the page
+        # costs, on the crawl process's own core (bench/crawl.py). Readers still see whole pages only, at
+        # most INTERNSCOPE_COMMIT_SECONDS late; a kill -9 loses the open batch, which the resume stores
+        # again (its pages are in the HTTP cache, and mark_seen finds no catalog copy of them).
+        settings = crawler.settings
+        self.commit_pages = max(1, settings.getint("INTERNSCOPE_COMMIT_PAGES", 50))
+        self.commit_seconds = max(0.0, settings.getfloat("INTERNSCOPE_COMMIT_SECONDS", 1.0))
+        self._batch: list[tuple[dict[str, Any], Outcome]] = []  # stored in the open transaction, not committed
+        self._batch_opened = 0.0
+        self._commit_later: Any = None  # scrapy.utils.reactor.CallLaterOnce, made at open_spider
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
@@ -781,6 +794,9 @@ class CatalogPipeline:
         # close_spider runs before Scrapy knows the finish reason; this signal
         # delivers it afterwards.
         crawler.signals.connect(pipeline._spider_closed, signal=signals.spider_closed)
+        # The last batch is committed when the crawl runs out of work, before Scrapy closes it as finished: a
+        # commit that fails then (a full disk) still stops the crawl with its own reason, not "finished".
+        crawler.signals.connect(pipeline.commit, signal=signals.spider_idle)
         return pipeline
 
     def open_spider(self) -> None:
@@ -807,39 +823,95 @@ class CatalogPipeline:
         self.rates = load_rate_table(self.db)
         self._stats_set("crawl_run_id", self.run_id)
         self._stats_set("db", str(self.db_path))
+        from scrapy.utils.reactor import CallLaterOnce
+
+        self._commit_later = CallLaterOnce(self.commit)
 
     def process_item(self, item: Any) -> Any:
         from itemadapter import ItemAdapter
         from scrapy.exceptions import DropItem
-
-        from scrapers.diskfull import is_disk_full, stop_crawl
 
         if self.db is None or self.run_id is None:
             raise RuntimeError("CatalogPipeline.process_item called before open_spider")
         # The page item is a plain dict (docs/ARCHITECTURE.md) that the store only reads: a shallow copy will do.
         # asdict() copies the nested record and extraction too, about 0.5 ms per program page (bench/crawl.py).
         data = dict(item) if isinstance(item, dict) else ItemAdapter(item).asdict()
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+            self._batch_opened = time.monotonic()
+            self._schedule_commit()
         try:
+            # In a savepoint of the batch's transaction (store_page, mark_seen): a page that fails rolls back alone.
             outcome = self._store(self.db, self.run_id, data)
         except Exception as e:
+            if self._batch and not conn.in_transaction:
+                # Some errors (disk full, I/O) make SQLite roll back the whole transaction, the batch with it.
+                self._lost(self._batch, e)
+                self._batch = []
             # One bad page (or a locked file) must not end a crawl of hundreds;
             # the error is logged with its URL and counted in the run's errors.
-            self._stats_inc("store_errors")
-            logger.exception("catalog could not store %s", data.get("url"))
-            self._site_incomplete(data, e)
-            if is_disk_full(e):
-                # Every later page would fail the same way: the crawl stops (reason disk_full) and resumes later.
-                stop_crawl(self.crawler, e, "catalog")
+            self._failed([data], e)
             raise DropItem(f"catalog could not store {data.get('url')}: {e}") from e
-        self._stats_inc("pages_stored")
-        if data.get("site"):
-            self.sites.add(str(data["site"]))
-        counter = _RUN_COUNTER.get(outcome)
-        if counter is not None:
-            # The validate pipeline already counts `rejected`; the store's own count of rejected
-            # pages (including records only the store's re-validation refused) gets its own key.
-            self._stats_inc("rejected_stored" if outcome == "rejected" else counter)
+        self._batch.append((data, outcome))
+        if (self._commit_later is None or len(self._batch) >= self.commit_pages
+                or time.monotonic() - self._batch_opened >= self.commit_seconds):
+            self.commit()
         return item
+
+    def _schedule_commit(self) -> None:
+        """Commit the batch just opened at most commit_seconds from now, even if no other page comes."""
+        if self._commit_later is None:
+            return
+        try:
+            self._commit_later.schedule(self.commit_seconds)
+        except RuntimeError:
+            # No reactor or event loop (the pipeline driven by hand): nothing would run the timer, so every
+            # page is committed at once.
+            self._commit_later = None
+
+    def commit(self) -> None:
+        """Commit the open batch of pages, and count them; a batch that cannot be committed is lost like a
+        page that could not be stored (logged, counted in store_errors, its sites not complete)."""
+        if self.db is None:
+            return
+        batch, self._batch = self._batch, []
+        conn = self.db.conn
+        if not conn.in_transaction:
+            return
+        try:
+            conn.execute("COMMIT")
+        except Exception as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._lost(batch, e)
+            return
+        for data, outcome in batch:
+            self._stats_inc("pages_stored")
+            if data.get("site"):
+                self.sites.add(str(data["site"]))
+            counter = _RUN_COUNTER.get(outcome)
+            if counter is not None:
+                # The validate pipeline already counts `rejected`; the store's own count of rejected
+                # pages (including records only the store's re-validation refused) gets its own key.
+                self._stats_inc("rejected_stored" if outcome == "rejected" else counter)
+
+    def _lost(self, batch: list[tuple[dict[str, Any], Outcome]], error: Exception) -> None:
+        if batch:
+            logger.error("catalog could not commit %d pages (%s ...): %s", len(batch), batch[0][0].get("url"), error)
+            self._failed([data for data, _ in batch], error, log=False)
+
+    def _failed(self, pages: list[dict[str, Any]], error: Exception, *, log: bool = True) -> None:
+        from scrapers.diskfull import is_disk_full, stop_crawl
+
+        for data in pages:
+            self._stats_inc("store_errors")
+            if log:
+                logger.error("catalog could not store %s", data.get("url"), exc_info=error)
+            self._site_incomplete(data, error)
+        if is_disk_full(error):
+            # Every later page would fail the same way: the crawl stops (reason disk_full) and resumes later.
+            stop_crawl(self.crawler, error, "catalog")
 
     def _site_incomplete(self, data: Mapping[str, Any], error: Exception) -> None:
         """A site with a page the catalog could not store was not crawled completely: its programs not seen
@@ -875,6 +947,9 @@ class CatalogPipeline:
     def close_spider(self) -> None:
         if self.db is None or self.run_id is None:
             return
+        if self._commit_later is not None:
+            self._commit_later.cancel()
+        self.commit()
         stats = self._stats()
         try:
             finish_run(self.db, self.run_id, stats, str(stats.get("finish_reason") or "unknown"))

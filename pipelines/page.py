@@ -219,6 +219,10 @@ def parse_html(html: str | bytes, url: str, encoding: str | None = None) -> Page
     return page
 
 
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parse_tree(html: str | bytes, encoding: str | None) -> etree._Element:
     # A plain etree HTML parser: lxml.html's element classes make every node visit a Python-level lookup.
     if not html.strip():
@@ -226,9 +230,18 @@ def _parse_tree(html: str | bytes, encoding: str | None) -> etree._Element:
     if isinstance(html, bytes):
         parser = etree.HTMLParser(encoding=encoding) if encoding else etree.HTMLParser()
     else:
-        parser = etree.HTMLParser()
         # lxml refuses str input that carries an XML encoding declaration.
-        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+        declaration = _XML_DECLARATION.match(html)
+        if declaration:
+            html = html[declaration.end():]
+        # The str's UTF-8 bytes with the encoding named (as fast as the str itself; a meta charset in the page
+        # is ignored either way, as it should be: the text is decoded already). Given a str with a lone
+        # surrogate (text decoded with errors="surrogateescape"), lxml stopped reading the page there.
+        try:
+            html = html.encode("utf-8")
+        except UnicodeEncodeError:
+            html = _SURROGATE.sub("\ufffd", html).encode("utf-8")
+        parser = etree.HTMLParser(encoding="utf-8")
     root = etree.fromstring(html, parser)
     if root is None:
         raise ValueError("no HTML document")

@@ -51,7 +51,10 @@ def stop_crawl(crawler: Crawler | None, exc: BaseException, where: str) -> None:
     if stats is not None:
         stats.set_value(STAT, f"{where}: {exc}")
     logger.error("the disk is full (%s: %s): stopping the crawl", where, exc)
-    engine = crawler.engine
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # Scrapy 2.19 raises before the crawl starts (a pipeline driven by hand)
+        return
     if engine is None or engine.spider is None:
         return
     from scrapy.utils.defer import deferred_from_coro

@@ -32,7 +32,9 @@ from scrapers.spiders.programs import ProgramsSpider
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 # Loopback sites need no politeness delay.
-FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+# Batches of 4 pages (INTERNSCOPE_COMMIT_PAGES, 50 by default): the demo sites are small, and the reader must
+# see the catalog between batches, not only before and after a crawl.
+FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "INTERNSCOPE_COMMIT_PAGES": 4}
 # (site, page, old text, new text) edited before the third crawl, and a page removed then.
 EDIT = ("kestrel-electives", "programmes/cambodia/nursing-placement-battambang.html", "345", "375")
 REMOVED = ("kestrel-electives", "programmes/bolivia/midwifery-elective-sucre.html")

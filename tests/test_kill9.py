@@ -51,7 +51,10 @@ ROUNDS = int(os.environ.get("INTERNSCOPE_KILL9_ROUNDS", "6"))
 SEED = int(os.environ.get("INTERNSCOPE_KILL9_SEED", "20261122"))
 DEADLINE_S = 120
 # Loopback servers need no politeness delay; one request at a time per site keeps the crawl order stable.
-FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+# The store commits every 2 pages (50 or every second by default): the rounds are synchronised on what the
+# catalog holds, and a kill then also lands on an open batch, whose pages the resumed crawl must store again.
+FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                        "INTERNSCOPE_COMMIT_PAGES": 2}
 # run_crawl in a process of its own, so it can be killed with its worker.
 RUN_CRAWL = [sys.executable, "-c", (
     "import json, sys\n"

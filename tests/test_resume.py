@@ -41,9 +41,14 @@ DEADLINE_S = 120
 CLI = [sys.executable, "-m", "catalog.cli"]
 # Loopback servers need no politeness delay: the crawls that need not go through the CLI (whose
 # settings are the polite defaults) go through catalog.crawl.run_crawl in a process of their own.
-# The small scraper slot makes Scrapy stop downloading while a few pages wait for the pipelines.
-FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-                        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 50_000}
+# A clean stop still downloads and stores every request the engine has handed to the downloader (up to
+# CONCURRENT_REQUESTS, 16 by default: half the crawl here) and every page waiting for the pipelines, so both
+# are kept small: 4 requests, and a small scraper slot that makes Scrapy stop downloading while a few pages
+# wait. The store commits every 2 pages (50, or every second, by default): the catalog the test watches keeps
+# up with the crawl.
+FAST: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 4,
+                        "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 50_000,
+                        "INTERNSCOPE_COMMIT_PAGES": 2}
 RUN_CRAWL = [sys.executable, "-c", (
     "import json, sys\n"
     "from catalog.crawl import run_crawl\n"

@@ -410,7 +410,7 @@ def test_outcomes_follow_content_changes(titles: list[str]) -> None:
 # -- the Scrapy pipeline
 
 
-def _pipeline_crawler(db_path: Path, start_urls: list[str]) -> Any:
+def _pipeline_crawler(db_path: Path, start_urls: list[str], settings: dict[str, Any] | None = None) -> Any:
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
@@ -420,7 +420,8 @@ def _pipeline_crawler(db_path: Path, start_urls: list[str]) -> Any:
     ProviderSpider.start_urls = start_urls
     crawler = get_crawler(
         ProviderSpider,
-        {"INTERNSCOPE_DB": str(db_path), "ITEM_PIPELINES": {"catalog.store.CatalogPipeline": 800}},
+        {"INTERNSCOPE_DB": str(db_path), "ITEM_PIPELINES": {"catalog.store.CatalogPipeline": 800},
+         **(settings or {})},
     )
     crawler.spider = crawler._create_spider()
     return crawler
@@ -499,3 +500,154 @@ def test_catalog_pipeline_drops_an_item_it_cannot_store(tmp_path: Path) -> None:
         assert crawler.stats.get_value("internscope/pages_stored") is None
     finally:
         pipeline.close_spider()
+
+
+# -- batches: the pipeline commits pages in batches (INTERNSCOPE_COMMIT_PAGES / INTERNSCOPE_COMMIT_SECONDS)
+
+
+def _committed(db_path: Path) -> list[str]:
+    """The program URLs a reader sees now (another connection: only committed rows)."""
+    db = open_catalog(db_path, create=False, readonly=True)
+    try:
+        return [row[0] for row in db.execute("SELECT url FROM programs ORDER BY url").fetchall()]
+    finally:
+        db.close()
+
+
+def _programs(n: int) -> list[dict[str, Any]]:
+    return [make_item(make_record(url=f"https://provider.test/programs/p{i}")) for i in range(n)]
+
+
+@pytest.mark.parametrize("batch", [1, 3, 50])
+def test_pipeline_commits_every_commit_pages_pages_and_at_close(tmp_path: Path, batch: int) -> None:
+    from catalog.store import CatalogPipeline
+
+    db_path = tmp_path / "crawl.db"
+    crawler = _pipeline_crawler(db_path, [], {"INTERNSCOPE_COMMIT_PAGES": batch, "INTERNSCOPE_COMMIT_SECONDS": 3600})
+    items = _programs(7)
+
+    async def crawl() -> tuple[list[int], list[Any]]:  # in a running loop, as in a crawl: the timer is armed
+        pipeline = CatalogPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        visible, stored = [], []
+        for item in items:
+            pipeline.process_item(item)
+            visible.append(len(_committed(db_path)))
+            stored.append(crawler.stats.get_value("internscope/pages_stored"))
+        pipeline.close_spider()
+        visible.append(len(_committed(db_path)))
+        return visible, stored
+
+    visible, stored = asyncio.run(crawl())
+    expected = [(n // batch) * batch for n in range(1, len(items) + 1)]
+    assert visible == [*expected, len(items)]
+    # Counted when committed, not before: a batch that is never committed was never stored.
+    assert stored == [n or None for n in expected]
+    assert crawler.stats.get_value("internscope/pages_stored") == len(items)
+
+
+def test_pipeline_commits_an_idle_batch_after_commit_seconds(tmp_path: Path) -> None:
+    from catalog.store import CatalogPipeline
+
+    db_path = tmp_path / "crawl.db"
+    crawler = _pipeline_crawler(db_path, [], {"INTERNSCOPE_COMMIT_PAGES": 100, "INTERNSCOPE_COMMIT_SECONDS": 0.05})
+
+    async def crawl() -> tuple[list[str], list[str]]:
+        pipeline = CatalogPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        try:
+            pipeline.process_item(_programs(1)[0])
+            before = _committed(db_path)
+            deadline = asyncio.get_running_loop().time() + 10
+            while not _committed(db_path) and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.01)  # polling for the condition, with a deadline; no other page comes
+            return before, _committed(db_path)
+        finally:
+            pipeline.close_spider()
+
+    before, after = asyncio.run(crawl())
+    assert before == []
+    assert after == ["https://provider.test/programs/p0"]
+
+
+def test_a_page_that_fails_in_a_batch_rolls_back_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.exceptions import DropItem
+
+    from catalog.store import CatalogPipeline
+
+    db_path = tmp_path / "crawl.db"
+    crawler = _pipeline_crawler(db_path, [], {"INTERNSCOPE_COMMIT_PAGES": 10})
+    items = _programs(3)
+    real = store._store_html
+
+    def failing(db: sqlite_utils.Database, url: str, html: str) -> None:
+        if url.endswith("/p1"):  # after its page row is written: that write must go too
+            raise OSError("simulated failure")
+        real(db, url, html)
+
+    monkeypatch.setattr(store, "_store_html", failing)
+
+    async def crawl() -> None:
+        pipeline = CatalogPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        pipeline.process_item(items[0])
+        with pytest.raises(DropItem):
+            pipeline.process_item(items[1])
+        pipeline.process_item(items[2])
+        pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert _committed(db_path) == [items[0]["url"], items[2]["url"]]
+    db = open_catalog(db_path, readonly=True)
+    try:
+        assert [r[0] for r in db.execute("SELECT url FROM pages ORDER BY url")] == [items[0]["url"], items[2]["url"]]
+        assert db.execute("SELECT pages_seen, programs_new FROM crawl_runs").fetchone() == (2, 2)
+    finally:
+        db.close()
+    assert crawler.stats.get_value("internscope/store_errors") == 1
+    assert crawler.stats.get_value("internscope/pages_stored") == 2
+
+
+class _CommitFails:
+    """A connection whose COMMIT fails as on a full disk (everything else goes to the real one)."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.strip().upper() == "COMMIT":
+            raise __import__("sqlite3").OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+
+def test_a_batch_that_cannot_be_committed_is_counted_as_lost(tmp_path: Path) -> None:
+    from catalog.store import CatalogPipeline
+
+    db_path = tmp_path / "crawl.db"
+    crawler = _pipeline_crawler(db_path, [], {"INTERNSCOPE_COMMIT_PAGES": 2})
+    items = _programs(2)
+
+    async def crawl() -> None:
+        pipeline = CatalogPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        assert pipeline.db is not None
+        real = pipeline.db.conn
+        pipeline.db.conn = _CommitFails(real)
+        try:
+            for item in items:
+                pipeline.process_item(item)  # the second one commits the batch, which fails
+        finally:
+            pipeline.db.conn = real
+            pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert _committed(db_path) == []
+    stats = crawler.stats.get_stats()
+    assert stats["internscope/store_errors"] == len(items)
+    assert "internscope/pages_stored" not in stats
+    # Its site was not crawled completely (no program of it is marked gone), and the crawl stops: disk full.
+    assert set(stats["internscope/incomplete_sites"]) == {"https://provider.test"}
+    assert "internscope/disk_full" in stats

@@ -63,3 +63,20 @@ def test_a_cp1252_page_yields_its_pound_fee() -> None:
 
 def test_no_itemscope_no_microdata() -> None:
     assert parse_html(_page("<p>Plain page.</p>"), URL).jsonld == []
+
+
+@pytest.mark.parametrize(
+    ("head", "prefix", "text"),
+    [
+        # Decoded text, whatever the page declared: the declaration must not make lxml decode it again.
+        pytest.param('<meta charset="windows-1252">', "", PRICE_TEXT, id="cp1252-declared-str"),
+        pytest.param('<meta charset="iso-8859-1">', "", "Ünterkunft in Łódź, 学生 and ✓ €1.650",
+                     id="latin1-declared-str"),
+        pytest.param("", '<?xml version="1.0" encoding="iso-8859-1"?>\n', PRICE_TEXT, id="xml-declaration-str"),
+        pytest.param("", "", "Fee \udcff £1,490 for four weeks.", id="lone-surrogate-str"),
+    ],
+)
+def test_a_str_page_keeps_its_text(head: str, prefix: str, text: str) -> None:
+    page = parse_html(prefix + _page(f"<p>{text}</p>", head=head), URL)
+    assert text.replace("\udcff", "") in page.text.replace("\udcff", "").replace("\ufffd", "")
+    assert page.title == "Nursing Elective in Kathmandu"
