@@ -91,6 +91,13 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         assert (result.exit_code, result.reason) == (0, "finished")
         yield Sites(dict(origins), log, catalog_content(reference))
 
+def _terminal_sigint() -> None:
+    """Run in the child before exec: SIGINT as a terminal's foreground job has it. A test run started in the
+    background by a non-interactive shell (`make test &`) ignores SIGINT, and every process it starts inherits
+    that: the Ctrl-C tested here would then do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 
 def _pages_seen(db_path: Path) -> int:
     try:
@@ -151,7 +158,8 @@ def test_stopped_crawl_resumes_to_the_catalog_of_an_uninterrupted_one(
     env = {k: v for k, v in os.environ.items() if k != "INTERNSCOPE_DB"}
     # Its own session: the signals of this test reach the crawl, never pytest.
     crawl = subprocess.Popen(_command(stop, urls, db_path, resume=False), env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             preexec_fn=_terminal_sigint)
     deadline = time.monotonic() + DEADLINE_S
     # Synchronised on the catalog itself: the crawl is stopped once it has stored this many pages.
     while _pages_seen(db_path) < STOP_AFTER_PAGES:
