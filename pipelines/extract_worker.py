@@ -29,7 +29,7 @@ except ImportError:  # not on Windows
 
 from pipelines.extract import extract_page
 
-__all__ = ["HEADER", "main", "read_frame", "write_frame"]
+__all__ = ["HEADER", "frame", "main", "read_frame", "write_frame"]
 
 HEADER = 4  # bytes of the big-endian frame length
 
@@ -52,9 +52,13 @@ def read_frame(stream: BinaryIO) -> bytes | None:
     return payload if len(payload) == size else None
 
 
+def frame(payload: bytes) -> bytes:
+    """`payload` with its length in front: what goes over the pipe, either way."""
+    return len(payload).to_bytes(HEADER, "big") + payload
+
+
 def write_frame(stream: BinaryIO, payload: bytes) -> None:
-    stream.write(len(payload).to_bytes(HEADER, "big"))
-    stream.write(payload)
+    stream.write(frame(payload))
     stream.flush()
 
 

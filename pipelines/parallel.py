@@ -35,7 +35,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from pipelines.extract import extract_page
-from pipelines.extract_worker import HEADER
+from pipelines.extract_worker import HEADER, frame
 from pipelines.scrapy_pipelines import ExtractPipeline
 
 __all__ = ["ParallelExtractPipeline", "WorkerGone"]
@@ -81,7 +81,7 @@ class _Worker:
         self.pending[seq] = future
         payload = pickle.dumps((seq, html, url, encoding), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.proc.stdin.write(len(payload).to_bytes(HEADER, "big") + payload)
+            self.proc.stdin.write(frame(payload))
             await self.proc.stdin.drain()  # back-pressure once the worker's 1 MB pipe is full
         except (ConnectionError, RuntimeError) as exc:
             self.pending.pop(seq, None)

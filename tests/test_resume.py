@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from catalog_checks import catalog_content
 from scrapy.settings import Settings
+from terminal import terminal_sigint
 
 from catalog.crawl import run_crawl, validate_start_url
 from catalog.db import open_catalog
@@ -72,8 +73,11 @@ class Sites:
         return [json.loads(entry) for entry in self.log.read_text(encoding="utf-8").splitlines()[line:]]
 
 
-def _concurrency() -> int:
-    """CONCURRENT_REQUESTS of the project's settings (Scrapy's default unless they set it)."""
+def _concurrency(stop: str) -> int:
+    """CONCURRENT_REQUESTS of the crawl stopped by `stop`: FAST's, or the project's for the crawls through the
+    CLI (Scrapy's default unless the project sets it)."""
+    if stop not in THROUGH_CLI:
+        return int(FAST["CONCURRENT_REQUESTS"])
     settings = Settings()
     settings.setmodule("scrapers.settings", priority="project")
     return settings.getint("CONCURRENT_REQUESTS")
@@ -90,13 +94,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         result = run_crawl(list(origins.values()), str(reference), quiet=True, settings=FAST)
         assert (result.exit_code, result.reason) == (0, "finished")
         yield Sites(dict(origins), log, catalog_content(reference))
-
-def _terminal_sigint() -> None:
-    """Run in the child before exec: SIGINT as a terminal's foreground job has it. A test run started in the
-    background by a non-interactive shell (`make test &`) ignores SIGINT, and every process it starts inherits
-    that: the Ctrl-C tested here would then do nothing."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
 
 
 def _pages_seen(db_path: Path) -> int:
@@ -159,7 +156,7 @@ def test_stopped_crawl_resumes_to_the_catalog_of_an_uninterrupted_one(
     # Its own session: the signals of this test reach the crawl, never pytest.
     crawl = subprocess.Popen(_command(stop, urls, db_path, resume=False), env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                             preexec_fn=_terminal_sigint)
+                             preexec_fn=terminal_sigint)
     deadline = time.monotonic() + DEADLINE_S
     # Synchronised on the catalog itself: the crawl is stopped once it has stored this many pages.
     while _pages_seen(db_path) < STOP_AFTER_PAGES:
@@ -207,17 +204,17 @@ def test_stopped_crawl_resumes_to_the_catalog_of_an_uninterrupted_one(
 
     # From where it stopped: what the first part had fetched is not downloaded again in full
     # (after kill -9, the pages it was downloading when it died may be: at most its concurrency).
-    # That is CONCURRENT_REQUESTS, not CONCURRENT_REQUESTS_PER_DOMAIN per site: with no download delay
-    # (FAST), Scrapy 2.19's downloader starts every queued request of a slot at once (_process_queue
-    # schedules them before any counts as transferring); measured, 11-15 requests in flight to one site
-    # with CONCURRENT_REQUESTS_PER_DOMAIN = 1. A delay, as in the polite defaults, keeps the limit.
+    # That is CONCURRENT_REQUESTS, not CONCURRENT_REQUESTS_PER_DOMAIN per site: with no download delay,
+    # Scrapy 2.19's downloader starts every queued request of a slot at once (_process_queue schedules them
+    # before any counts as transferring); measured, 11-15 requests in flight to one site with
+    # CONCURRENT_REQUESTS_PER_DOMAIN = 1. A delay, as in the polite defaults, keeps the limit.
     before = Counter((e["site"], e["path"]) for e in sites.requests_since(first_line)[: resumed_from - first_line]
                      if e["status"] == 200)
     again = [e for e in sites.requests_since(resumed_from) if e["status"] == 200 and (e["site"], e["path"]) in before]
     if stop in ("SIGTERM", "Ctrl-C"):
         assert again == []
     else:
-        assert len(again) <= _concurrency(), again
+        assert len(again) <= _concurrency(stop), again
 
 
 def test_resume_without_an_interrupted_crawl_is_one_error_line(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
+from terminal import terminal_sigint
 
 from catalog.cli import main
 from catalog.db import open_catalog
@@ -157,13 +158,6 @@ def test_serve_port_in_use_is_a_one_line_error(demo_catalog: DemoCatalog) -> Non
 # ---------------------------------------------------------------- the real command, as a subprocess
 
 
-
-def _terminal_sigint() -> None:
-    """Run in the child before exec: SIGINT as a terminal's foreground job has it. A test run started in the
-    background by a non-interactive shell (`make test &`) ignores SIGINT, and every process it starts inherits
-    that: the Ctrl-C tested here would then do nothing."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
 @dataclass
 class Served:
     process: subprocess.Popen[bytes]
@@ -191,7 +185,7 @@ def start_serve(db_path: Path, log_dir: Path) -> Served:
         process = subprocess.Popen(
             [sys.executable, "-m", "catalog.cli", "serve", "--db", str(db_path), "--port", "0"],
             stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, env=env, start_new_session=True,
-            preexec_fn=_terminal_sigint,
+            preexec_fn=terminal_sigint,
         )
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
