@@ -16,6 +16,10 @@ reported as wall time). Each crawl runs under a small intermediate process, whic
 (getrusage(RUSAGE_CHILDREN): the crawl worker and any extraction workers) and samples its memory: the peak of
 the crawl's processes' summed PSS is its memory figure (ru_maxrss, the largest single process, is shown too).
 CPU per page is printed beside pages/s because, unlike pages/s, other load on the machine hardly moves it.
+The site server runs in this process; its CPU during each crawl is measured too, since it shares the cores.
+From the CPU per page the report also works out the full crawl's CPU ceilings (cpu_ceilings): the pages/s its
+crawl process allows on one core, or all its processes on every core, whichever is lower, and that ceiling
+against the bare crawl's pages/s - the ratio this machine allows at best, apart from run-to-run noise.
 
 Last, the catalog of the last full run is crawled again, the site unchanged: the incremental crawl asks each
 page with If-None-Match / If-Modified-Since and should get 304s, so its downloaded bytes (Scrapy's
@@ -82,6 +86,9 @@ class CrawlRun:
     exit_code: int
     reason: str
     programs: int | None = None  # active programs in the catalog afterwards (full and recrawl)
+    # CPU time of this process while the crawl ran: the site server's threads. The server shares the machine's
+    # cores with the crawl, which a real provider's server does not.
+    server_cpu_s: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -96,6 +103,26 @@ class CrawlRun:
     @property
     def crawl_cpu_ms_per_page(self) -> float:
         return 1000 * self.crawl_cpu_s / self.pages if self.pages else 0.0
+
+    @property
+    def worker_cpu_ms_per_page(self) -> float:
+        """The extraction workers' share of cpu_ms_per_page. crawl_cpu_s is sampled every 0.5 s, so the crawl
+        process's last moments (closing the spider) count here: up to ~0.1 ms a page in a 5,000-page crawl."""
+        return max(0.0, self.cpu_ms_per_page - self.crawl_cpu_ms_per_page)
+
+    @property
+    def server_cpu_ms_per_page(self) -> float:
+        return 1000 * self.server_cpu_s / self.pages if self.pages else 0.0
+
+
+def cpu_ceilings(run: CrawlRun, cores: int) -> tuple[float, float]:
+    """The pages/s a crawl's CPU per page allows on `cores` cores: (one core for the crawl process, which runs
+    Scrapy's reactor, the spider and every pipeline but extraction; every core for all the processes together:
+    crawl, extraction workers, site server). The lower one binds. CPU per page includes start-up, so both are
+    slight underestimates; a crawl reaching ~90% of the lower one is CPU-bound."""
+    one_core = 1000 / run.crawl_cpu_ms_per_page if run.crawl_cpu_ms_per_page > 0 else 0.0
+    total = run.cpu_ms_per_page + run.server_cpu_ms_per_page
+    return one_core, cores * 1000 / total if total > 0 else 0.0
 
 
 @contextmanager
@@ -214,8 +241,10 @@ def crawl_once(url: str, db: Path, mode: str, extra: dict[str, Any] | None = Non
                             encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")) if p)}
+        server_cpu = _own_cpu_s()
         subprocess.run([sys.executable, "-m", "bench.crawl", "--child", str(job_path)], env=env, check=True,
                        stdin=subprocess.DEVNULL)
+        server_cpu = _own_cpu_s() - server_cpu
         out = json.loads(out_path.read_text(encoding="utf-8"))
     stats = out["stats"]
     return CrawlRun(
@@ -235,8 +264,14 @@ def crawl_once(url: str, db: Path, mode: str, extra: dict[str, Any] | None = Non
         exit_code=int(out["exit_code"]),
         reason=str(out["reason"]),
         programs=_active_programs(db) if mode != "bare" else None,
+        server_cpu_s=server_cpu,
         stats=stats,
     )
+
+
+def _own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_bench(pages: int = 5000, pairs: int = 2, seed: int = 1, workdir: Path | None = None,
@@ -293,7 +328,9 @@ def report(site: GeneratedSite, runs: list[CrawlRun]) -> dict[str, Any]:
         "site": site.summary(),
         "runs": [{k: v for k, v in asdict(r).items() if k != "stats"}
                  | {"pages_per_s": round(r.pages_per_s, 1), "cpu_ms_per_page": round(r.cpu_ms_per_page, 2),
-                    "crawl_cpu_ms_per_page": round(r.crawl_cpu_ms_per_page, 2)}
+                    "crawl_cpu_ms_per_page": round(r.crawl_cpu_ms_per_page, 2),
+                    "worker_cpu_ms_per_page": round(r.worker_cpu_ms_per_page, 2),
+                    "server_cpu_ms_per_page": round(r.server_cpu_ms_per_page, 2)}
                  for r in runs],
         "bare_pages_per_s": round(statistics.median(r.pages_per_s for r in bare), 1) if bare else None,
         "full_pages_per_s": round(statistics.median(r.pages_per_s for r in full), 1) if full else None,
@@ -304,6 +341,8 @@ def report(site: GeneratedSite, runs: list[CrawlRun]) -> dict[str, Any]:
         "peak_ok": peak < TARGET_PEAK_MB,
         "problems": problems,
     }
+    if bare and full:
+        result["cpu"] = _cpu_budget(bare, full, os.cpu_count() or 1)
     if recrawls and full:
         first, again = full[-1], recrawls[-1]
         share = again.response_bytes / first.response_bytes if first.response_bytes else 1.0
@@ -312,6 +351,28 @@ def report(site: GeneratedSite, runs: list[CrawlRun]) -> dict[str, Any]:
     result["ok"] = (result["ratio_ok"] and result["peak_ok"] and not problems
                     and result.get("recrawl_ok", True))
     return result
+
+
+def _cpu_budget(bare: list[CrawlRun], full: list[CrawlRun], cores: int) -> dict[str, Any]:
+    """Where the crawls' CPU goes (medians, ms per page) and the full crawl's CPU ceilings against the bare
+    crawl's pages/s: the ratio this machine allows at best, whatever the noise of a single run."""
+    def med(runs: list[CrawlRun], value: Callable[[CrawlRun], float]) -> float:
+        return round(statistics.median(value(r) for r in runs), 2)
+
+    one_core = statistics.median(cpu_ceilings(r, cores)[0] for r in full)
+    all_cores = statistics.median(cpu_ceilings(r, cores)[1] for r in full)
+    bare_rate = statistics.median(r.pages_per_s for r in bare)
+    return {
+        "cores": cores,
+        "bare_crawl_ms": med(bare, lambda r: r.crawl_cpu_ms_per_page),
+        "bare_server_ms": med(bare, lambda r: r.server_cpu_ms_per_page),
+        "full_crawl_ms": med(full, lambda r: r.crawl_cpu_ms_per_page),
+        "full_workers_ms": med(full, lambda r: r.worker_cpu_ms_per_page),
+        "full_server_ms": med(full, lambda r: r.server_cpu_ms_per_page),
+        "full_one_core_pages_per_s": round(one_core, 1),
+        "full_all_cores_pages_per_s": round(all_cores, 1),
+        "ratio_ceiling": round(min(one_core, all_cores) / bare_rate, 3) if bare_rate > 0 else None,
+    }
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -333,6 +394,15 @@ def _print(result: dict[str, Any]) -> None:
     print(f"full / bare pages/s: {result['ratio']:.3f} (pairs: {', '.join(f'{x:.3f}' for x in result['ratios'])};"
           f" medians {result['full_pages_per_s']} / {result['bare_pages_per_s']}); target >= {TARGET_RATIO:g}: "
           f"{verdict(result['ratio_ok'])}")
+    if "cpu" in result:
+        c = result["cpu"]
+        print(f"CPU per page (medians, start-up included): bare: crawl process {c['bare_crawl_ms']:.1f}, site server "
+              f"{c['bare_server_ms']:.1f}; full: crawl process {c['full_crawl_ms']:.1f} "
+              f"({c['full_crawl_ms'] - c['bare_crawl_ms']:+.1f} for the pipelines), extraction workers "
+              f"{c['full_workers_ms']:.1f}, site server {c['full_server_ms']:.1f} ms")
+        print(f"full crawl's CPU ceilings: {c['full_one_core_pages_per_s']:.0f} pages/s for its crawl process on one "
+              f"core, {c['full_all_cores_pages_per_s']:.0f} for all its processes on this machine's {c['cores']} "
+              f"cores; the lower is {c['ratio_ceiling']:.3f} of the bare crawl's pages/s")
     print(f"peak memory of a crawl (PSS of its processes, summed): {result['peak_mb']:.0f} MB; "
           f"target < {TARGET_PEAK_MB:g} MB: "
           f"{verdict(result['peak_ok'])}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.crawl import TARGET_RECRAWL_BYTES, CrawlRun, crawl_once, report, serve
+from bench.crawl import TARGET_RECRAWL_BYTES, CrawlRun, cpu_ceilings, crawl_once, report, serve
 from bench.sitegen import GeneratedSite, generate_site
 
 PAGES = 60
@@ -84,3 +84,42 @@ def test_report_figures_come_from_the_runs(site: GeneratedSite, runs: dict[str, 
     short = dataclasses.replace(bare, pages=PAGES - 1)
     missed = report(site, [short, full])
     assert missed["ok"] is False and any("59 pages" in p for p in missed["problems"])
+
+
+def _run(crawl_ms: float, worker_ms: float, server_ms: float, pages: int = 1000) -> CrawlRun:
+    """A run with the given CPU per page (only the CPU fields matter to cpu_ceilings)."""
+    return CrawlRun(mode="full", pages=pages, seconds=10.0, wall_seconds=11.0, peak_mb=100.0, peak_rss_sum_mb=100.0,
+                    largest_rss_mb=90.0, cpu_s=(crawl_ms + worker_ms) * pages / 1000,
+                    crawl_cpu_s=crawl_ms * pages / 1000, response_bytes=1, requests=1, not_modified=0, exit_code=0,
+                    reason="finished", server_cpu_s=server_ms * pages / 1000)
+
+
+@pytest.mark.parametrize(
+    ("crawl_ms", "worker_ms", "server_ms", "cores", "one_core", "all_cores"),
+    [
+        # 8 ms a page on the crawl process's core is 125 pages/s; the 2 cores could do 2000 / 13 ms.
+        (8.0, 4.0, 1.0, 2, 125.0, 2000 / 13),
+        # All the processes together bind: 2000 / (5 + 8 + 2) ms against 200 on one core.
+        (5.0, 8.0, 2.0, 2, 200.0, 2000 / 15),
+        # One core: everything shares it.
+        (5.0, 0.0, 1.0, 1, 200.0, 1000 / 6),
+        # More cores lift only the all-process ceiling.
+        (8.0, 4.0, 1.0, 4, 125.0, 4000 / 13),
+    ],
+)
+def test_cpu_ceilings(crawl_ms: float, worker_ms: float, server_ms: float, cores: int, one_core: float,
+                      all_cores: float) -> None:
+    got = cpu_ceilings(_run(crawl_ms, worker_ms, server_ms), cores)
+    assert got == pytest.approx((one_core, all_cores), rel=1e-6)
+
+
+def test_report_cpu_budget_comes_from_the_runs(site: GeneratedSite, runs: dict[str, CrawlRun]) -> None:
+    bare, full = runs["bare"], runs["full"]
+    assert bare.server_cpu_s > 0 and full.server_cpu_s > 0  # the site server answered every request
+    cpu = report(site, [bare, full])["cpu"]
+    assert cpu["full_crawl_ms"] == pytest.approx(full.crawl_cpu_ms_per_page, abs=0.01)
+    assert cpu["bare_server_ms"] == pytest.approx(bare.server_cpu_ms_per_page, abs=0.01)
+    one_core, all_cores = cpu_ceilings(full, cpu["cores"])
+    assert cpu["full_one_core_pages_per_s"] == pytest.approx(one_core, abs=0.1)
+    assert cpu["full_all_cores_pages_per_s"] == pytest.approx(all_cores, abs=0.1)
+    assert cpu["ratio_ceiling"] == pytest.approx(min(one_core, all_cores) / bare.pages_per_s, abs=1e-3)
