@@ -359,8 +359,9 @@ def _cpu_budget(bare: list[CrawlRun], full: list[CrawlRun], cores: int) -> dict[
     def med(runs: list[CrawlRun], value: Callable[[CrawlRun], float]) -> float:
         return round(statistics.median(value(r) for r in runs), 2)
 
-    one_core = statistics.median(cpu_ceilings(r, cores)[0] for r in full)
-    all_cores = statistics.median(cpu_ceilings(r, cores)[1] for r in full)
+    ceilings = [cpu_ceilings(r, cores) for r in full]
+    one_core = statistics.median(c[0] for c in ceilings)
+    all_cores = statistics.median(c[1] for c in ceilings)
     bare_rate = statistics.median(r.pages_per_s for r in bare)
     return {
         "cores": cores,
@@ -371,7 +372,7 @@ def _cpu_budget(bare: list[CrawlRun], full: list[CrawlRun], cores: int) -> dict[
         "full_server_ms": med(full, lambda r: r.server_cpu_ms_per_page),
         "full_one_core_pages_per_s": round(one_core, 1),
         "full_all_cores_pages_per_s": round(all_cores, 1),
-        "ratio_ceiling": round(min(one_core, all_cores) / bare_rate, 3) if bare_rate > 0 else None,
+        "ratio_ceiling": round(min(one_core, all_cores) / bare_rate, 3) if bare_rate > 0 else 0.0,
     }
 
 

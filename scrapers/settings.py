@@ -90,8 +90,8 @@ ITEM_PIPELINES = {
 # Worker processes that extract pages beside the crawl process (pipelines/parallel.py); 0 extracts in the crawl
 # process. Off by default: a polite crawl (seconds between requests to a site) leaves the crawl process idle most
 # of the time, and a worker costs ~75 MB. Turn it on (1) for crawls that go as fast as the sites allow: on a
-# generated 5,000-page site it took the full crawl from 0.41-0.43 to 0.62-0.73 of a bare crawl's pages/s
-# (bench/crawl.py, README "Measured figures").
+# generated 5,000-page site it took the full crawl from 0.41-0.43 to 0.54-0.73 of a bare crawl's pages/s, as fast
+# as the crawl process's own core allows (bench/crawl.py, README "Measured figures").
 INTERNSCOPE_EXTRACT_PROCESSES = 0
 # Catalog path read by catalog.store.CatalogPipeline (relative to the working directory).
 # Empty turns the store pipeline off: a Scrapyd job writes a feed instead (see below).
